@@ -1,0 +1,228 @@
+"""The Python API: `Tagger.train`, `Tagger.load`, `.predict`, `.evaluate`, `Tagger.cross_validate`.
+
+Every CLI command is a thin layer over these, so whatever the command line does a script can do too.
+A `Tagger` is a fitted scikit-learn pipeline (`.pipeline`, see tagger.model) plus the taxonomy it was
+trained with and the metadata written beside the model file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from collections.abc import Iterable, Sequence
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from tagger.data import default_training_files, label_matrix, read_labelled
+from tagger.errors import ModelError
+from tagger.evaluate import score
+from tagger.model import build_pipeline, label_columns
+from tagger.rules import KeywordTagger
+from tagger.taxonomy import DEFAULT_TAXONOMY, MULTI_FACETS, PROJECT_ROOT, Taxonomy, load_taxonomy
+
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "tagger.joblib"
+FORMAT_VERSION = 1
+LIBRARIES = ("tagger", "scikit-learn", "numpy", "scipy", "jieba", "rjieba", "opencc", "pandas", "joblib")
+
+DataArg = Sequence[Path | str] | pd.DataFrame | None
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _load_data(data: DataArg, taxonomy: Taxonomy) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        return data
+    return read_labelled(data or default_training_files(), taxonomy)
+
+
+def _data_fingerprint(frame: pd.DataFrame) -> str:
+    digest = hashlib.sha256()
+    for row in frame.itertuples(index=False):
+        digest.update(json.dumps([row.id, row.text, bool(row.relief), list(row.type),
+                                  list(row.actor)], ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _label_counts(frame: pd.DataFrame) -> dict[str, int]:
+    counts = {"articles": len(frame), "relief": int(frame["relief"].sum())}
+    for facet in MULTI_FACETS:
+        for labels in frame[facet]:
+            for label in labels:
+                counts[f"{facet}:{label}"] = counts.get(f"{facet}:{label}", 0) + 1
+    return counts
+
+
+def atomic_write_bytes(path: Path, write: object) -> None:
+    """Write through a temp file in the same folder and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Tagger:
+    """A trained tagger: pipeline, taxonomy and metadata."""
+
+    def __init__(self, pipeline: Pipeline, taxonomy: Taxonomy, metadata: dict | None = None) -> None:
+        self.pipeline = pipeline
+        self.taxonomy = taxonomy
+        self.metadata = metadata or {}
+        self.columns = label_columns(taxonomy)
+
+    # ---- training -------------------------------------------------------------------------------
+    @classmethod
+    def train(
+        cls,
+        data: DataArg = None,
+        taxonomy: Taxonomy | Path | str = DEFAULT_TAXONOMY,
+        cv: int = 5,
+        **params: object,
+    ) -> Tagger:
+        """Fit the default pipeline on labelled files (default: labels/ shipped data) or a DataFrame.
+
+        With cv >= 2 the metadata also records K-fold cross-validated scores of the model and of the
+        keyword baseline on the same data.
+        """
+        taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+        frame = _load_data(data, taxonomy)
+        pipeline = build_pipeline(taxonomy, **params)
+        pipeline.fit(frame["text"].tolist(), label_matrix(frame, taxonomy))
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "labels": {"relief": ["relief"], **{f: taxonomy.names(f) for f in MULTI_FACETS}},
+            "thresholds": dict(zip(label_columns(taxonomy),
+                                   map(float, pipeline.named_steps["classify"].thresholds_))),
+            "training_data": {
+                "files": [str(p) for p in (data or [])] if not isinstance(data, pd.DataFrame)
+                else ["<DataFrame>"],
+                "sha256": _data_fingerprint(frame),
+                "counts": _label_counts(frame),
+            },
+            "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()},
+            "versions": _versions(),
+        }
+        if not meta["training_data"]["files"]:
+            meta["training_data"]["files"] = [str(p) for p in default_training_files()]
+        if cv >= 2:
+            meta["cross_validation"] = cls.cross_validate(frame, k=cv, taxonomy=taxonomy, **params)
+        return cls(pipeline, taxonomy, meta)
+
+    @staticmethod
+    def cross_validate(
+        data: DataArg = None,
+        k: int = 5,
+        taxonomy: Taxonomy | Path | str = DEFAULT_TAXONOMY,
+        seed: int = 0,
+        **params: object,
+    ) -> dict:
+        """K-fold cross-validation (multi-label stratified), model and keyword baseline side by side."""
+        from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
+
+        from tagger.evaluate import summary
+
+        taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
+        frame = _load_data(data, taxonomy)
+        texts, Y = np.array(frame["text"].tolist(), dtype=object), label_matrix(frame, taxonomy)
+        pred = np.zeros_like(Y)
+        folds = MultilabelStratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+        for train, test in folds.split(texts, Y):
+            pipeline = build_pipeline(taxonomy, **params).fit(list(texts[train]), Y[train])
+            pred[test] = pipeline.predict(list(texts[test]))
+        model = score(Y, pred, taxonomy)
+        baseline = score(Y, KeywordTagger(taxonomy).predict(texts), taxonomy)
+        return {"k": k, "seed": seed, "model": model, "baseline": baseline,
+                "summary": {"model": summary(model), "baseline": summary(baseline)}}
+
+    # ---- persistence ----------------------------------------------------------------------------
+    def save(self, path: Path | str = DEFAULT_MODEL) -> Path:
+        """Write the model and, beside it, `<name>.json` with the metadata and the model's sha256."""
+        path = Path(path)
+        payload = {"format_version": FORMAT_VERSION, "pipeline": self.pipeline,
+                   "taxonomy": self.taxonomy}
+        atomic_write_bytes(path, lambda fh: joblib.dump(payload, fh, compress=3))
+        meta = {**self.metadata, "model_file": path.name,
+                "model_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+        atomic_write_bytes(path.with_suffix(".json"),
+                           lambda fh: fh.write(json.dumps(meta, ensure_ascii=False, indent=2).encode()))
+        self.metadata = meta
+        return path
+
+    @classmethod
+    def load(cls, path: Path | str = DEFAULT_MODEL) -> Tagger:
+        path = Path(path)
+        if not path.exists():
+            hint = " (run `tagger train` first)" if path == DEFAULT_MODEL else ""
+            raise ModelError(f"{path}: no model file{hint}")
+        try:
+            payload = joblib.load(path)
+        except Exception as exc:  # a damaged or foreign file can fail in any unpickling step
+            raise ModelError(f"{path}: not a tagger model file ({type(exc).__name__})") from None
+        if not isinstance(payload, dict) or payload.get("format_version") != FORMAT_VERSION:
+            raise ModelError(f"{path}: not a tagger model file of format {FORMAT_VERSION}")
+        meta_path = path.with_suffix(".json")
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        return cls(payload["pipeline"], payload["taxonomy"], meta)
+
+    # ---- prediction -----------------------------------------------------------------------------
+    def predict_proba(self, texts: Iterable[str], cleaned: bool = False) -> np.ndarray:
+        """(n, n_labels) probabilities in `self.columns` order.
+
+        `cleaned=True` says the texts already went through `tagger.clean.clean_text` (as the batch
+        reader does, to report empty articles), so the pipeline's first step is skipped, not repeated.
+        """
+        steps = self.pipeline[1:] if cleaned else self.pipeline
+        return steps.predict_proba(list(texts))
+
+    def predict(
+        self, texts: Iterable[str], ids: Iterable[str] | None = None, cleaned: bool = False
+    ) -> list[dict]:
+        """One record per text: id, relief, type, actor and every label's score."""
+        texts = list(texts)
+        ids = list(ids) if ids is not None else [str(i) for i in range(len(texts))]
+        if not texts:
+            return []
+        proba = self.predict_proba(texts, cleaned=cleaned)
+        pred = self.pipeline.named_steps["classify"].decide(proba)
+        records = []
+        for doc_id, p, y in zip(ids, proba, pred):
+            record: dict = {"id": doc_id, "relief": bool(y[0])}
+            col = 1
+            scores: dict = {"relief": round(float(p[0]), 4)}
+            for facet in MULTI_FACETS:
+                names = self.taxonomy.names(facet)
+                record[facet] = [n for j, n in enumerate(names) if y[col + j]]
+                scores[facet] = {n: round(float(p[col + j]), 4) for j, n in enumerate(names)}
+                col += len(names)
+            record["scores"] = scores
+            records.append(record)
+        return records
+
+    def evaluate(self, data: DataArg) -> dict:
+        """Scores of this model and of the keyword baseline on labelled data."""
+        frame = _load_data(data, self.taxonomy)
+        texts, Y = frame["text"].tolist(), label_matrix(frame, self.taxonomy)
+        model = score(Y, self.pipeline.predict(texts), self.taxonomy)
+        model["baseline"] = score(Y, KeywordTagger(self.taxonomy).predict(texts), self.taxonomy)
+        return model

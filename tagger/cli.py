@@ -1,0 +1,231 @@
+"""The `tagger` command: a thin layer over the Python API (tagger.api, tagger.batch, tagger.clean).
+
+Exit codes: 0 success; 1 some documents could not be tagged (the others were, and the failures are
+listed at the end); 2 the command could not run (bad arguments, invalid data, unusable model).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tagger.errors import TaggerError
+from tagger.taxonomy import DEFAULT_TAXONOMY
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def _default_model() -> Path:
+    from tagger.api import DEFAULT_MODEL
+
+    return DEFAULT_MODEL
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from tagger.api import Tagger
+    from tagger.evaluate import format_report
+
+    print(f"training on {', '.join(args.data) if args.data else 'the shipped data in labels/'}"
+          f"{f' with {args.cv}-fold cross-validation' if args.cv >= 2 else ''} ...", file=sys.stderr)
+    tagger = Tagger.train(args.data, taxonomy=args.taxonomy, cv=args.cv)
+    path = tagger.save(args.model)
+    counts = tagger.metadata["training_data"]["counts"]
+    print(f"trained on {counts['articles']} articles; model written to {path} "
+          f"(metadata: {path.with_suffix('.json')})", file=sys.stderr)
+    cv = tagger.metadata.get("cross_validation")
+    if cv:
+        print(format_report(cv["model"], f"{cv['k']}-fold cross-validation of the model:"),
+              file=sys.stderr)
+        print(f"keyword baseline, same folds: {_fmt_summary(cv['summary']['baseline'])}",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _fmt_summary(s: dict) -> str:
+    return (f"relief F1 {s['relief_f1']:.3f}, type macro-F1 {s['type_macro_f1']:.3f}, "
+            f"actor macro-F1 {s['actor_macro_f1']:.3f}")
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from tagger.api import Tagger
+    from tagger.evaluate import format_report, summary
+
+    if args.cv:
+        result = Tagger.cross_validate(args.data, k=args.cv, taxonomy=args.taxonomy)
+        model, baseline = result["model"], result["baseline"]
+        title = f"{args.cv}-fold cross-validation on {', '.join(args.data or ['the shipped data'])}"
+    else:
+        if not args.data:
+            raise SystemExit("tagger evaluate: give --data PATH (held-out labelled data) or --cv K")
+        model = Tagger.load(args.model).evaluate(args.data)
+        baseline = model.pop("baseline")
+        title = f"model {args.model} on {', '.join(args.data)}"
+    if args.json:
+        print(json.dumps({**model, "baseline": baseline}, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(model, title))
+        print()
+        print(f"model:            {_fmt_summary(summary(model))}")
+        print(f"keyword baseline: {_fmt_summary(summary(baseline))}")
+    return EXIT_OK
+
+
+def _open_output(path: str | None):
+    if path in (None, "-"):
+        return sys.stdout, False
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return open(path, "w", encoding="utf-8", newline=""), True
+
+
+def _report_failures(failures: list) -> int:
+    if not failures:
+        return EXIT_OK
+    print(f"\n{len(failures)} document(s) could not be tagged:", file=sys.stderr)
+    for f in failures:
+        print(f"  {f}", file=sys.stderr)
+    return EXIT_SOME_FAILED
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from tagger.api import Tagger
+    from tagger.batch import Failure, tag_documents
+    from tagger.output import RecordWriter
+
+    tagger = Tagger.load(args.model)
+    out, close = _open_output(args.output)
+    fmt = args.format or ("table" if out.isatty() else "jsonl")
+    writer = RecordWriter(out, fmt, tagger.taxonomy)
+    failures = []
+    try:
+        for item in tag_documents(tagger, args.inputs):
+            if isinstance(item, Failure):
+                failures.append(item)
+            else:
+                writer.write(item)
+        writer.close()
+    finally:
+        if close:
+            out.close()
+    return _report_failures(failures)
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from tagger.clean import clean
+    from tagger.data import expand_inputs, read_document_any
+
+    failures = []
+    for item in expand_inputs(args.inputs):
+        try:
+            raw, encoding = read_document_any(item)
+        except TaggerError as exc:
+            failures.append(exc)
+            continue
+        result = clean(raw)
+        name = str(item)
+        if args.verbose:
+            print(f"{name}: encoding {encoding}", file=sys.stderr)
+        if not result.text.strip():
+            failures.append(f"{name}: empty after cleaning (no article text found)")
+            continue
+        if args.format == "jsonl":
+            print(json.dumps({"id": name, "text": result.text}, ensure_ascii=False))
+        else:
+            print(f"==> {name} <==")
+            print(result.text)
+            if args.diff:
+                for line in result.removed:
+                    print(f"- {line}")
+            print()
+    return _report_failures(failures)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tagger",
+        description="Tag Chinese articles about poverty relief (扶贫): relief, type of help, actor.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("train", help="train a model on labelled data",
+                       description="Train a model and write it with a metadata file beside it.")
+    p.add_argument("--data", nargs="+", metavar="PATH",
+                   help="labelled JSONL/CSV files (default: the shipped data in labels/)")
+    p.add_argument("--model", type=Path, default=_default_model(), metavar="PATH",
+                   help="where to write the model (default: models/tagger.joblib)")
+    p.add_argument("--cv", type=int, default=5, metavar="K",
+                   help="folds of cross-validation recorded in the metadata; 0 skips it (default: 5)")
+    p.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
+                   help="taxonomy file (default: labels/taxonomy.toml)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="score a model on held-out data, or cross-validate",
+                       description="Score a trained model on held-out labelled data (--data), or "
+                                   "cross-validate the model on labelled data (--cv K). The keyword "
+                                   "baseline is scored on the same articles.")
+    p.add_argument("--data", nargs="+", metavar="PATH", help="labelled JSONL/CSV files")
+    p.add_argument("--model", type=Path, default=_default_model(), metavar="PATH",
+                   help="model to score (default: models/tagger.joblib)")
+    p.add_argument("--cv", type=int, metavar="K",
+                   help="K-fold cross-validation on --data (default data: the shipped data)")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
+                   help="taxonomy file for --cv (default: labels/taxonomy.toml)")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("predict", help="tag documents",
+                       description="Tag .txt/.html documents: files, directories, globs or - for "
+                                   "stdin. One record per document.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("--model", type=Path, default=_default_model(), metavar="PATH",
+                   help="model file (default: models/tagger.joblib)")
+    p.add_argument("--format", choices=("table", "jsonl", "csv"),
+                   help="output format (default: table on a terminal, else jsonl)")
+    p.add_argument("--output", metavar="PATH", help="write to a file instead of stdout")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("clean", help="show the clean text the model sees",
+                       description="Print each document as cleaned before tagging.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("--diff", action="store_true", help="also list what was removed")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text",
+                   help="text (default) or jsonl ({\"id\", \"text\"} per document)")
+    p.add_argument("--verbose", action="store_true", help="report each file's detected encoding")
+    p.set_defaults(func=cmd_clean)
+    return parser
+
+
+def cli_reference() -> str:
+    """Markdown of every command's --help, for the README (scripts/update_readme.py)."""
+    import os
+
+    os.environ["COLUMNS"] = "100"  # argparse wraps help text to the terminal width: fix it
+    parser = build_parser()
+    parts = ["```text\n$ tagger --help\n" + parser.format_help() + "```"]
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in sub.choices.items():
+        parts.append(f"```text\n$ tagger {name} --help\n{command.format_help()}```")
+    return "\n\n".join(parts)
+
+
+def _version() -> str:
+    from tagger import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TaggerError as exc:
+        print(f"tagger {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"tagger {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
