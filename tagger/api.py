@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
@@ -25,11 +24,11 @@ from tagger.data import default_training_files, label_matrix, read_labelled
 from tagger.errors import ModelError
 from tagger.evaluate import score
 from tagger.model import build_pipeline, label_columns
+from tagger.persist import model_bytes, read_model
 from tagger.rules import KeywordTagger
 from tagger.taxonomy import DEFAULT_TAXONOMY, MULTI_FACETS, PROJECT_ROOT, Taxonomy, load_taxonomy
 
-DEFAULT_MODEL = PROJECT_ROOT / "models" / "tagger.joblib"
-FORMAT_VERSION = 1
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "tagger.model"
 LIBRARIES = ("tagger", "scikit-learn", "numpy", "scipy", "jieba", "rjieba", "opencc", "pandas", "joblib")
 
 DataArg = Sequence[Path | str] | pd.DataFrame | None
@@ -89,6 +88,7 @@ class Tagger:
         self.taxonomy = taxonomy
         self.metadata = metadata or {}
         self.columns = label_columns(taxonomy)
+        self.path: Path | None = None  # the file it was loaded from or saved to
 
     # ---- training -------------------------------------------------------------------------------
     @classmethod
@@ -109,7 +109,6 @@ class Tagger:
         pipeline = build_pipeline(taxonomy, **params)
         pipeline.fit(frame["text"].tolist(), label_matrix(frame, taxonomy))
         meta = {
-            "format_version": FORMAT_VERSION,
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "labels": {"relief": ["relief"], **{f: taxonomy.names(f) for f in MULTI_FACETS}},
             "thresholds": dict(zip(label_columns(taxonomy),
@@ -156,34 +155,34 @@ class Tagger:
                 "summary": {"model": summary(model), "baseline": summary(baseline)}}
 
     # ---- persistence ----------------------------------------------------------------------------
-    def save(self, path: Path | str = DEFAULT_MODEL) -> Path:
-        """Write the model and, beside it, `<name>.json` with the metadata and the model's sha256."""
+    def save(self, path: Path | str = DEFAULT_MODEL) -> Tagger:
+        """Write the model (no pickle: see tagger.persist) and `<name>.json` with its metadata.
+
+        Both are written atomically, so an interrupted save never replaces a good model with half a
+        file. Returns self, so `Tagger.train(...).save(path)` chains.
+        """
         path = Path(path)
-        payload = {"format_version": FORMAT_VERSION, "pipeline": self.pipeline,
-                   "taxonomy": self.taxonomy}
-        atomic_write_bytes(path, lambda fh: joblib.dump(payload, fh, compress=3))
+        data = model_bytes(self.pipeline, self.taxonomy, self.metadata)
+        atomic_write_bytes(path, lambda fh: fh.write(data))
         meta = {**self.metadata, "model_file": path.name,
-                "model_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+                "model_sha256": hashlib.sha256(data).hexdigest()}
         atomic_write_bytes(path.with_suffix(".json"),
                            lambda fh: fh.write(json.dumps(meta, ensure_ascii=False, indent=2).encode()))
         self.metadata = meta
-        return path
+        self.path = path
+        return self
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_MODEL) -> Tagger:
+        """Load a model file; a missing, damaged, tampered or foreign file raises ModelError."""
         path = Path(path)
         if not path.exists():
             hint = " (run `tagger train` first)" if path == DEFAULT_MODEL else ""
             raise ModelError(f"{path}: no model file{hint}")
-        try:
-            payload = joblib.load(path)
-        except Exception as exc:  # a damaged or foreign file can fail in any unpickling step
-            raise ModelError(f"{path}: not a tagger model file ({type(exc).__name__})") from None
-        if not isinstance(payload, dict) or payload.get("format_version") != FORMAT_VERSION:
-            raise ModelError(f"{path}: not a tagger model file of format {FORMAT_VERSION}")
-        meta_path = path.with_suffix(".json")
-        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-        return cls(payload["pipeline"], payload["taxonomy"], meta)
+        pipeline, taxonomy, meta = read_model(path)
+        tagger = cls(pipeline, taxonomy, meta)
+        tagger.path = path
+        return tagger
 
     # ---- prediction -----------------------------------------------------------------------------
     def predict_proba(self, texts: Iterable[str], cleaned: bool = False) -> np.ndarray:

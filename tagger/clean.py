@@ -293,13 +293,16 @@ _URL = re.compile(
     f"(?:\\.cn|\\.hk)?(?:/[^{_URL_STOP}]*)?(?![A-Za-z0-9-])"
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_BROKEN = re.compile(r"(?:锟斤拷)+|\?{2,}")
+# Broken-byte debris, plus the "<正>" marker that a journal database puts before abstracts.
+_BROKEN = re.compile(r"(?:锟斤拷)+|\?{2,}|<正>")
+# A converter doubles commas (澜沧县,,曾是): a run of one separator is one separator.
+_REPEATED_SEP = re.compile(r"([,、;:,])\1+")
 _EMPTY_BRACKETS = re.compile(r"[((]\s*[))]|【\s*】|\[\s*\]|〔\s*〕|《\s*》")
 _MULTI_SPACE = re.compile(r" {2,}")
 
 # One search decides whether a line needs the fragment rules at all (most prose lines do not).
 _GATE = re.compile(
-    f"[<>?((\\[【〔《@\"'{_TONED}\u0300-\u030c]|://|www\\.|javascript:|锟斤拷|  "
+    f"[<>?((\\[【〔《@\"'{_TONED}\u0300-\u030c]|://|www\\.|javascript:|锟斤拷|  |([,、;:,])\\1"
     f"|[a-z0-9]\\.(?:com|cn|net|org|gov|edu|info|cc|tv)|[{_PY_CLASS}][))]"
 )
 
@@ -360,6 +363,7 @@ def _remove_fragments(s: str, frags: list[str], toneless: bool) -> str:
         s = _PY_NO_CLOSE.sub(_pinyin_remover(frags, 2), s)
     s = _BROKEN.sub(drop, s)
     s = _EMPTY_BRACKETS.sub(drop, s)
+    s = _REPEATED_SEP.sub(r"\1", s)
     if "  " in s:
         s = _MULTI_SPACE.sub(" ", s)
     return s.strip()
@@ -490,7 +494,7 @@ _CODE_CHARS = re.compile(r"[{}=<>$#\\]")
 _CODE_WORDS = re.compile(r"document\.|function\s*\(|\bvar\s|error:|window\.|\$\(|\(\s*[\"']|[\"']\s*\)")
 _ID_TOKEN = re.compile(r"^(?=(?:[^\d]*\d){4})[A-Za-z0-9_.\-]+$")
 _BULLET = re.compile(r"^[•·●▪◆■□○◇▶►\-*]\s*\S")
-_SPAM_SPLIT = re.compile(r"[,,、]")
+_SPAM_SPLIT = re.compile(r"[,,、_|]")
 
 _DATE = (r"(?:\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?|\d{4}年\d{1,2}月|"
          r"\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?|\d{1,2}\.\d{1,2}\.\d{4})")
@@ -530,7 +534,7 @@ def _line_kind(s: str) -> str | None:
     prose = _is_prose(core)
     commas = core.count(",") + core.count(",")
 
-    if commas >= _F.spam_items - 1 and "。" not in core:
+    if commas + core.count("_") + core.count("|") >= _F.spam_items - 1 and "。" not in core:
         items = [i for i in _SPAM_SPLIT.split(core) if i.strip()]
         if len(items) >= _F.spam_items and all(len(i) <= _F.spam_item_len for i in items):
             hits = sum(1 for i in items if _F.spam_word.search(i))
@@ -620,7 +624,7 @@ def _mark_duplicates(lines: list[str], kinds: list[str | None]) -> None:
             else:
                 seen.add(s)
     for i, s in enumerate(lines):
-        if kinds[i] is None:
+        if kinds[i] is None and "题" in s:
             m = _F.title_prefix.match(_core(s))
             if m and m.group(1).strip() in seen:
                 kinds[i] = "duplicate"

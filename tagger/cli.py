@@ -29,7 +29,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"training on {', '.join(args.data) if args.data else 'the shipped data in labels/'}"
           f"{f' with {args.cv}-fold cross-validation' if args.cv >= 2 else ''} ...", file=sys.stderr)
     tagger = Tagger.train(args.data, taxonomy=args.taxonomy, cv=args.cv)
-    path = tagger.save(args.model)
+    path = tagger.save(args.model).path
     counts = tagger.metadata["training_data"]["counts"]
     print(f"trained on {counts['articles']} articles; model written to {path} "
           f"(metadata: {path.with_suffix('.json')})", file=sys.stderr)
@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", nargs="+", metavar="PATH",
                    help="labelled JSONL/CSV files (default: the shipped data in labels/)")
     p.add_argument("--model", type=Path, default=_default_model(), metavar="PATH",
-                   help="where to write the model (default: models/tagger.joblib)")
+                   help="where to write the model (default: models/tagger.model)")
     p.add_argument("--cv", type=int, default=5, metavar="K",
                    help="folds of cross-validation recorded in the metadata; 0 skips it (default: 5)")
     p.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "baseline is scored on the same articles.")
     p.add_argument("--data", nargs="+", metavar="PATH", help="labelled JSONL/CSV files")
     p.add_argument("--model", type=Path, default=_default_model(), metavar="PATH",
-                   help="model to score (default: models/tagger.joblib)")
+                   help="model to score (default: models/tagger.model)")
     p.add_argument("--cv", type=int, metavar="K",
                    help="K-fold cross-validation on --data (default data: the shipped data)")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "stdin. One record per document.")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("--model", type=Path, default=_default_model(), metavar="PATH",
-                   help="model file (default: models/tagger.joblib)")
+                   help="model file (default: models/tagger.model)")
     p.add_argument("--format", choices=("table", "jsonl", "csv"),
                    help="output format (default: table on a terminal, else jsonl)")
     p.add_argument("--output", metavar="PATH", help="write to a file instead of stdout")

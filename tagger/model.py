@@ -13,7 +13,6 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -49,6 +48,21 @@ def best_threshold(y_true: np.ndarray, scores: np.ndarray) -> float:
         if f1 > best_f1 + 1e-9:
             best, best_f1 = float(t), f1
     return best
+
+
+def constant_classifier(p: float, n_features: int) -> LogisticRegression:
+    """A logistic regression that ignores its input and always gives probability `p`.
+
+    Used for a label the training data never (or always) shows, so every column is the same kind of
+    model and can be saved as plain arrays.
+    """
+    est = LogisticRegression()
+    est.classes_ = np.array([0, 1])
+    est.coef_ = np.zeros((1, n_features))
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    est.intercept_ = np.array([np.log(p / (1 - p))])
+    est.n_features_in_ = n_features
+    return est
 
 
 class FacetClassifier(BaseEstimator, ClassifierMixin):
@@ -98,23 +112,23 @@ class FacetClassifier(BaseEstimator, ClassifierMixin):
 
     def _fit_one(self, X: object, y: np.ndarray, column: str) -> tuple[BaseEstimator, float]:
         n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
-        folds = min(self.cv, n_pos, n_neg)
-        if folds < 2:
+        if n_pos == 0 or n_neg == 0:
             warnings.warn(f"label {column!r} has {n_pos} positive and {n_neg} negative training "
                           "articles: it is predicted by its prior only", stacklevel=3)
-            return DummyClassifier(strategy="prior").fit(X, y), 0.5
-        est = self._base()
+            return constant_classifier(n_pos / max(len(y), 1), X.shape[1]), 0.5
+        est = self._base().fit(X, y)
+        folds = min(self.cv, n_pos, n_neg)
+        if folds < 2:
+            warnings.warn(f"label {column!r} has too few examples ({n_pos} positive, {n_neg} "
+                          "negative) to choose a threshold: 0.5 is used", stacklevel=3)
+            return est, 0.5
         split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
-        oof = cross_val_predict(est, X, y, cv=split, method="predict_proba")[:, 1]
-        return est.fit(X, y), best_threshold(y, oof)
+        oof = cross_val_predict(self._base(), X, y, cv=split, method="predict_proba")[:, 1]
+        return est, best_threshold(y, oof)
 
     def predict_proba(self, X: object) -> np.ndarray:
         """(n_articles, n_columns) probabilities, one column per label."""
-        return np.column_stack([
-            est.predict_proba(X)[:, list(est.classes_).index(1)] if 1 in est.classes_
-            else np.zeros(X.shape[0])
-            for est in self.estimators_
-        ])
+        return np.column_stack([est.predict_proba(X)[:, 1] for est in self.estimators_])
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Apply the per-label thresholds and the relief gate to probabilities."""
@@ -133,6 +147,7 @@ def build_pipeline(
     ngram_range: tuple[int, int] = (1, 2),
     taxonomy_weight: float = 1.0,
     C: float = 4.0,
+    char_ngram_range: tuple[int, int] | None = None,
 ) -> Pipeline:
     """The default model, untrained. Every step is a plain sklearn estimator a user can swap."""
     words = tuple(sorted(taxonomy.vocabulary() | set(read_word_list(DEFAULT_DOMAIN_WORDS))))
@@ -142,11 +157,17 @@ def build_pipeline(
                                   ngram_range=ngram_range, min_df=2, max_df=0.9,
                                   sublinear_tf=True, max_features=200_000)),
     ])
+    branches = [("words", word_features), ("taxonomy", TaxonomyFeatures(taxonomy))]
+    weights = {"words": 1.0, "taxonomy": taxonomy_weight}
+    if char_ngram_range:
+        weights["chars"] = 1.0
+        branches.append(("chars", TfidfVectorizer(analyzer="char", ngram_range=char_ngram_range,
+                                                  min_df=2, max_df=0.9, sublinear_tf=True,
+                                                  max_features=200_000)))
     return Pipeline([
         ("clean", FunctionTransformer(clean_texts)),
         ("features", FeatureUnion(
-            [("words", word_features), ("taxonomy", TaxonomyFeatures(taxonomy))],
-            transformer_weights={"words": 1.0, "taxonomy": taxonomy_weight},
+            branches, transformer_weights=weights,
         )),
         ("classify", FacetClassifier(
             columns=tuple(label_columns(taxonomy)),

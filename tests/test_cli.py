@@ -12,7 +12,7 @@ ARTICLE = "为巩固脱贫成果，民盟省委会组织医生到贫困村开展
 
 @pytest.fixture(scope="module")
 def model_path(tmp_path_factory, corpus_file):
-    path = tmp_path_factory.mktemp("model") / "m.joblib"
+    path = tmp_path_factory.mktemp("model") / "m.model"
     assert main(["train", "--data", str(corpus_file), "--model", str(path), "--cv", "0"]) == 0
     return path
 
@@ -64,7 +64,7 @@ def test_predict_csv_has_one_row_per_article_with_scores(model_path, tmp_path):
 
 
 def test_missing_model_is_a_one_line_error(tmp_path, capsys):
-    code = main(["predict", "x.txt", "--model", str(tmp_path / "none.joblib")])
+    code = main(["predict", "x.txt", "--model", str(tmp_path / "none.model")])
     assert code == 2
     assert "no model file" in capsys.readouterr().err
 
@@ -89,5 +89,5 @@ def test_evaluate_cv_prints_tables(corpus_file, capsys):
 def test_invalid_training_data_is_reported_with_line(tmp_path, capsys):
     bad = write_jsonl(tmp_path / "bad.jsonl", [{"id": "a", "text": "x", "relief": True,
                                                 "type": ["nope"], "actor": []}])
-    assert main(["train", "--data", str(bad), "--model", str(tmp_path / "m.joblib")]) == 2
+    assert main(["train", "--data", str(bad), "--model", str(tmp_path / "m.model")]) == 2
     assert f"{bad}:1: unknown type label 'nope'" in capsys.readouterr().err

@@ -40,7 +40,7 @@ def test_best_threshold_separates_separable_scores():
 
 
 def test_save_and_load_round_trip(trained, tmp_path):
-    path = trained.save(tmp_path / "m.joblib")
+    path = trained.save(tmp_path / "m.model").path
     meta = (tmp_path / "m.json").read_text(encoding="utf-8")
     assert "model_sha256" in meta and "scikit-learn" in meta
     loaded = Tagger.load(path)
@@ -54,3 +54,21 @@ def test_cleaned_flag_skips_only_the_cleaning_step(trained):
     raw = trained.predict_proba([POSITIVE])
     pre = trained.predict_proba([clean_text(POSITIVE)], cleaned=True)
     assert np.allclose(raw, pre)
+
+
+def test_a_label_never_seen_in_training_gets_a_constant_low_score(corpus_file, taxonomy, tmp_path):
+    import json
+    import warnings
+
+    rows = [json.loads(line) for line in corpus_file.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        row["type"] = [t for t in row["type"] if t != "ecommerce"]
+    path = tmp_path / "no_ecommerce.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tagger = Tagger.train([path], taxonomy=taxonomy, cv=0)
+    assert any("ecommerce" in str(w.message) for w in caught)
+    record = tagger.predict([POSITIVE])[0]
+    assert record["scores"]["type"]["ecommerce"] < 0.01 and "ecommerce" not in record["type"]
+    assert Tagger.load(tagger.save(tmp_path / "m.model").path).predict([POSITIVE]) == [record]
