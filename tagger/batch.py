@@ -38,15 +38,24 @@ def clean_documents(inputs: Iterable[str]) -> Iterator[tuple[str, str] | Failure
         yield doc_id, text
 
 
-def tag_documents(tagger: Tagger, inputs: Iterable[str], chunk: int = CHUNK
-                  ) -> Iterator[dict | Failure]:
-    """Records (see `Tagger.predict`) and failures, in input order."""
+def tag_documents(tagger: Tagger, inputs: Iterable[str], chunk: int = CHUNK,
+                  explain: bool = False) -> Iterator[dict | Failure]:
+    """Records (see `Tagger.predict`) and failures, in input order; with `explain`, each record also
+    carries "evidence" and "organisations" (see tagger.explain)."""
+    explainer = None
+    if explain:
+        from tagger.explain import Explainer
+
+        explainer = Explainer(tagger)
     pending: list[tuple[str, str]] = []
     held: list[Failure] = []  # failures met while a chunk fills, emitted in order after it
 
     def flush() -> Iterator[dict | Failure]:
         ids, texts = zip(*pending) if pending else ((), ())
-        yield from tagger.predict(texts, ids=ids, cleaned=True)
+        records = tagger.predict(texts, ids=ids, cleaned=True)
+        if explainer:
+            records = [explainer.explain(t, r) for t, r in zip(texts, records)]
+        yield from records
         yield from held
         pending.clear()
         held.clear()

@@ -274,7 +274,7 @@ _PY_ANNOTATION = re.compile(f"(?<=[{_CJK}])[((]\\s?({_SYLS})\\s?[))]")
 # valid syllables do not occur in brackets otherwise, so any glued position counts.
 _PY_TONED_ANYWHERE = re.compile(f"(?<=[^\\s((])[((]\\s?({_SYLS})\\s?[))]")
 # The opening bracket eaten by a broken byte: 當?shù)地 or 當shù)地 (after U+FFFD removal).
-_PY_BROKEN_Q = re.compile(f"\\?+({_SYLS})[))]")
+_PY_BROKEN_Q = re.compile(f"(?<!\\?)\\?++({_SYLS})[))]")
 _PY_NO_OPEN = re.compile(f"(?<=[{_CJK}])({_SYLS})[))]")
 # The closing bracket lost (統(tǒng一), or the text cut inside the annotation (創(chuàng<end>).
 _PY_NO_CLOSE = re.compile(f"(?<=[{_CJK}])[((]({_SYLS})(?=[{_CJK}]|$)")
@@ -282,17 +282,18 @@ _PY_NO_CLOSE = re.compile(f"(?<=[{_CJK}])[((]({_SYLS})(?=[{_CJK}]|$)")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<!--.*?-->|<![A-Za-z][^<>]*>")
 # "<p>" whose "<" was eaten together with the preceding broken byte: "作用?/p>", "?a href=...>".
 _TAG_REMNANT = re.compile(r"\?(?:/[A-Za-z][A-Za-z0-9]*\s*>|[A-Za-z][A-Za-z0-9]*\s+[A-Za-z-]+\s*=[^<>]*>)")
-_TAG_OPEN_END = re.compile(r"<[A-Za-z][A-Za-z0-9]*\s+[A-Za-z-]+\s*=[^<>]*$")
+# A tag cut off by the end of the line ('<a href="...' with no '>'): only possible after the last '>'.
+_TAG_OPEN = re.compile(r"<[A-Za-z][A-Za-z0-9]*\s+[A-Za-z-]+\s*=")
 _ATTR_END = re.compile(r"[\"']\s*/?>")
 _JAVASCRIPT = re.compile(r"javascript:[^\s\"'<>{}]*")
 _URL_STOP = "\\s<>\"'()\\[\\]{},;!\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
 _URL = re.compile(
     f"(?:https?|ftp)://[^{_URL_STOP}]+"
     f"|www\\.[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+(?:[/?#][^{_URL_STOP}]*)?"
-    f"|(?<![A-Za-z0-9@._-])(?:[a-z0-9-]*[a-z][a-z0-9-]*\\.)+(?:com|cn|net|org|gov|edu|info|cc|tv)"
+    f"|(?<![A-Za-z0-9@._-])(?:[a-z0-9-]++\\.)++(?:com|cn|net|org|gov|edu|info|cc|tv)"
     f"(?:\\.cn|\\.hk)?(?:/[^{_URL_STOP}]*)?(?![A-Za-z0-9-])"
 )
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Broken-byte debris, plus the "<正>" marker that a journal database puts before abstracts.
 _BROKEN = re.compile(r"(?:锟斤拷)+|\?{2,}|<正>")
 # A converter doubles commas (澜沧县,,曾是): a run of one separator is one separator.
@@ -305,6 +306,17 @@ _GATE = re.compile(
     f"[<>?((\\[【〔《@\"'{_TONED}\u0300-\u030c]|://|www\\.|javascript:|锟斤拷|  |([,、;:,])\\1"
     f"|[a-z0-9]\\.(?:com|cn|net|org|gov|edu|info|cc|tv)|[{_PY_CLASS}][))]"
 )
+
+
+def _cut_open_tag(s: str, frags: list[str]) -> str:
+    """Drop an unterminated tag at the end of the line, in one pass (a regex anchored at $ would
+    need one pass per tag, which is quadratic on a line of many of them)."""
+    tail_start = s.rfind(">") + 1
+    m = _TAG_OPEN.search(s, tail_start)
+    if m is None:
+        return s
+    frags.append(s[m.start():].strip())
+    return s[:m.start()]
 
 
 def _remover(frags: list[str]) -> Callable[[re.Match[str]], str]:
@@ -346,7 +358,7 @@ def _remove_fragments(s: str, frags: list[str], toneless: bool) -> str:
         s = _TAG.sub(drop, s)
         if "?" in s:
             s = _TAG_REMNANT.sub(drop, s)
-        s = _TAG_OPEN_END.sub(drop, s)
+        s = _cut_open_tag(s, frags)
         s = _ATTR_END.sub(drop, s)
     if "javascript:" in s:
         s = _JAVASCRIPT.sub(drop, s)
@@ -369,13 +381,19 @@ def _remove_fragments(s: str, frags: list[str], toneless: bool) -> str:
     return s.strip()
 
 
+#: Rounds of fragment rules per line. Real lines settle in one or two; only deliberately nested
+#: junk ("((((()))))" hundreds deep) needs more, and the cap keeps such input linear in time.
+_MAX_ROUNDS = 64
+
+
 def _clean_line(s: str, frags: list[str], toneless: bool) -> str:
     """Fragment rules repeated to a fixed point (each change shortens the line, so this ends)."""
-    while True:
+    for _ in range(_MAX_ROUNDS):
         new = _remove_fragments(s, frags, toneless)
         if new == s:
             return s
         s = _normalize_chars(new).replace("\n", " ").strip()
+    return s
 
 
 def _has_toned_annotation(text: str) -> bool:
@@ -444,12 +462,14 @@ class _Furniture:
         bc = d["breadcrumb"]
         self.crumb_start = re.compile(f"^(?:{_alternation(bc['starts'])})")
         self.crumb_end = tuple(bc["ends"])
+        self.crumb_end_max = int(bc["ends_max_len"])
         self.crumb_sep = re.compile(f"(?:{_alternation(bc['separators'])})")
         self.crumb_max = int(bc["max_len"])
         self.crumb_part = int(bc["max_part_len"])
 
         tools = d["tools"]
         self.tool_word = re.compile(_alternation(tools["words"]))
+        self.tool_word_max = int(tools["words_max_len"])
         self.tool_prefix = re.compile(f"^(?:{_alternation(tools['prefixes'])})")
         self.tool_prefix_max = int(tools["prefix_max_len"])
 
@@ -482,8 +502,8 @@ _F = _Furniture(_load_furniture(FURNITURE_PATH))
 
 _PROSE = re.compile(r"[。!?!?]")
 _PUNCT = re.compile(r"[,,。、;;::!?!?“”\"()()《》【】]")
-_DECOR_LEAD = re.compile(r"^[\s•·●▪◆■□○◇▶►▲△★☆※*+\-—_|/\[\]【】()()〔〕<>]+")
-_DECOR_TRAIL = re.compile(r"[\s\[\]【】()()〔〕]+$")
+_DECOR_LEAD = " •·●▪◆■□○◇▶►▲△★☆※*+-—_|/[]【】()()〔〕<>"
+_DECOR_TRAIL = " []【】()()〔〕"
 _DECOR_ALL = re.compile(r"[\s::【】\[\]<>《》»>›·•●▪◆■□\-—_…\.。|/+()()]+")
 _NON_WORD = re.compile(r"[\W\d_]+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -507,9 +527,19 @@ _DATETIME = re.compile(rf"\d{{4}}\s*[-./年]\s*\d{{1,2}}\s*[-./月]\s*\d{{1,2}}\
 _ISO_LEAD = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}(?!\d)")
 
 
+#: No furniture rule but spam and strong footer words applies to a line longer than this.
+_LONG_LINE = 150
+#: "编辑 王某" (key, space, value) only counts as metadata on lines this short.
+_SHORT_LINE = 30
+#: A line with a full date and clock time and no comma is a dateline up to this length ...
+_DATELINE_MAX = 50
+#: ... and an ISO date followed by at most this many characters is a date stamp.
+_ISO_TAIL_MAX = 10
+
+
 def _core(s: str) -> str:
     """The line without leading bullets/brackets and trailing brackets: "【来源:X】" -> "来源:X"."""
-    return _DECOR_TRAIL.sub("", _DECOR_LEAD.sub("", s))
+    return s.lstrip(_DECOR_LEAD).rstrip(_DECOR_TRAIL)
 
 
 def _is_prose(s: str) -> bool:
@@ -542,7 +572,7 @@ def _line_kind(s: str) -> str | None:
                 return "spam"
     if n <= _F.footer_strong_max and _F.footer_strong.search(core):
         return "footer"
-    if n > 150:
+    if n > _LONG_LINE:
         return None  # long prose: nothing below applies
 
     if n <= _F.tool_prefix_max and _F.tool_prefix.match(core):
@@ -552,10 +582,10 @@ def _line_kind(s: str) -> str | None:
     if "。" not in core:
         if n <= _F.crumb_max and _F.crumb_start.match(core):
             return "breadcrumb"
-        if n <= 150 and _F.meta_prefix.match(core):
+        if _F.meta_prefix.match(core):
             return "meta"
     if not prose:
-        if n <= 20 and core.endswith(_F.crumb_end):
+        if n <= _F.crumb_end_max and core.endswith(_F.crumb_end):
             return "breadcrumb"
         if n <= _F.crumb_max:
             seps = _F.crumb_sep.findall(core)
@@ -565,17 +595,20 @@ def _line_kind(s: str) -> str | None:
                     return "breadcrumb"
         if n <= _F.meta_max and commas <= 2 and (
             _F.meta_key.search(core) or _F.meta_date_key.search(core)
-            or (n <= 30 and _F.meta_space_key.match(core))
+            or (n <= _SHORT_LINE and _F.meta_space_key.match(core))
         ):
             return "meta"
         if _DATE_ONLY.match(core):
             return "date"
-        if commas == 0 and ((n <= 50 and _DATETIME.search(core))
-                            or (_ISO_LEAD.match(core) and n - _ISO_LEAD.match(core).end() <= 10)):
-            return "date"
+        if commas == 0:
+            if n <= _DATELINE_MAX and _DATETIME.search(core):
+                return "date"  # "某某网 2021-05-28 17:06"
+            iso = _ISO_LEAD.match(core)
+            if iso and n - iso.end() <= _ISO_TAIL_MAX:
+                return "date"  # "2019-05-08李某某": a paper site's date + author stamp
         if _DECOR_ALL.sub("", core) in _F.related:
             return "related"
-        if n <= 60 and _F.tool_word.search(core) and not _NON_WORD.sub("", _F.tool_word.sub("", core)):
+        if n <= _F.tool_word_max and _F.tool_word.search(core) and not _NON_WORD.sub("", _F.tool_word.sub("", core)):
             return "tools"
         if " " in core and not _PUNCT.search(core):
             items = core.split(" ")

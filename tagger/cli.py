@@ -87,27 +87,53 @@ def _report_failures(failures: list) -> int:
     return EXIT_SOME_FAILED
 
 
-def cmd_predict(args: argparse.Namespace) -> int:
+def _tag_inputs(args: argparse.Namespace, explain: bool, emit) -> int:
+    """Tag every input, hand each record to `emit`, list failures at the end."""
     from tagger.api import Tagger
     from tagger.batch import Failure, tag_documents
-    from tagger.output import RecordWriter
 
     tagger = Tagger.load(args.model)
+    failures = []
+    for item in tag_documents(tagger, args.inputs, explain=explain):
+        if isinstance(item, Failure):
+            failures.append(item)
+        else:
+            emit(item, tagger)
+    return _report_failures(failures)
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from tagger.output import RecordWriter
+
     out, close = _open_output(args.output)
     fmt = args.format or ("table" if out.isatty() else "jsonl")
-    writer = RecordWriter(out, fmt, tagger.taxonomy)
-    failures = []
+    writer: RecordWriter | None = None
+
+    def emit(record: dict, tagger) -> None:
+        nonlocal writer
+        writer = writer or RecordWriter(out, fmt, tagger.taxonomy)
+        writer.write(record)
+
     try:
-        for item in tag_documents(tagger, args.inputs):
-            if isinstance(item, Failure):
-                failures.append(item)
-            else:
-                writer.write(item)
-        writer.close()
+        code = _tag_inputs(args, args.explain, emit)
+        if writer:
+            writer.close()
     finally:
         if close:
             out.close()
-    return _report_failures(failures)
+    return code
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from tagger.explain import render
+
+    def emit(record: dict, tagger) -> None:
+        if args.json:
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            render(record, record["id"], tagger)
+
+    return _tag_inputs(args, True, emit)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -140,6 +166,16 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return _report_failures(failures)
 
 
+def _add_model(p: argparse.ArgumentParser, role: str) -> None:
+    p.add_argument("--model", type=Path, default=_default_model(), metavar="PATH",
+                   help=f"{role} (default: models/tagger.model)")
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help=".txt/.html files, directories (every document below), globs, or - for stdin")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tagger",
@@ -152,8 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train a model and write it with a metadata file beside it.")
     p.add_argument("--data", nargs="+", metavar="PATH",
                    help="labelled JSONL/CSV files (default: the shipped data in labels/)")
-    p.add_argument("--model", type=Path, default=_default_model(), metavar="PATH",
-                   help="where to write the model (default: models/tagger.model)")
+    _add_model(p, "where to write the model")
     p.add_argument("--cv", type=int, default=5, metavar="K",
                    help="folds of cross-validation recorded in the metadata; 0 skips it (default: 5)")
     p.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
@@ -165,8 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "cross-validate the model on labelled data (--cv K). The keyword "
                                    "baseline is scored on the same articles.")
     p.add_argument("--data", nargs="+", metavar="PATH", help="labelled JSONL/CSV files")
-    p.add_argument("--model", type=Path, default=_default_model(), metavar="PATH",
-                   help="model to score (default: models/tagger.model)")
+    _add_model(p, "model to score")
     p.add_argument("--cv", type=int, metavar="K",
                    help="K-fold cross-validation on --data (default data: the shipped data)")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
@@ -177,17 +211,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("predict", help="tag documents",
                        description="Tag .txt/.html documents: files, directories, globs or - for "
                                    "stdin. One record per document.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT")
-    p.add_argument("--model", type=Path, default=_default_model(), metavar="PATH",
-                   help="model file (default: models/tagger.model)")
+    _add_inputs(p)
+    _add_model(p, "model file")
     p.add_argument("--format", choices=("table", "jsonl", "csv"),
                    help="output format (default: table on a terminal, else jsonl)")
     p.add_argument("--output", metavar="PATH", help="write to a file instead of stdout")
+    p.add_argument("--explain", action="store_true",
+                   help="add evidence per label (top terms, supporting sentences) and the "
+                        "organisations named")
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("explain", help="show why each label was given",
+                       description="Tag documents and show, per label, the terms that decided it, "
+                                   "the sentences that support it and the organisations named.")
+    _add_inputs(p)
+    _add_model(p, "model file")
+    p.add_argument("--json", action="store_true", help="print JSON records instead of the view")
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("clean", help="show the clean text the model sees",
                        description="Print each document as cleaned before tagging.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    _add_inputs(p)
     p.add_argument("--diff", action="store_true", help="also list what was removed")
     p.add_argument("--format", choices=("text", "jsonl"), default="text",
                    help="text (default) or jsonl ({\"id\", \"text\"} per document)")

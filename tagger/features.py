@@ -20,9 +20,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from tagger.lexicon import Lexicon, Mention, sentence_spans
 from tagger.taxonomy import MULTI_FACETS, Taxonomy
 
-PER_LABEL = ("rule", "count", "distinct", "action", "subject", "title", "early", "share")
+PER_LABEL = ("rule", "rule_count", "count", "distinct", "action", "subject", "title", "early", "share")
 GLOBAL = ("log_length", "counter_cues", "relief_density", "quote_sentences", "assistance_sentences",
-          "beneficiary_sentences", "help_for_needy_sentences")
+          "beneficiary_sentences", "help_for_needy_sentences", "study_markers")
 SUBJECT_WINDOW = 12  # characters from a sentence's start within which an organisation is its subject
 
 
@@ -76,6 +76,7 @@ class TaxonomyFeatures(BaseEstimator, TransformerMixin):
             ] if spans else []
             row += [
                 (gate if slot[0] != "relief" else 1.0) * float(any(m.rule for m in ms)),
+                math.log1p(sum(1 for m in ms if m.rule)),
                 math.log1p(len(ms)),
                 math.log1p(len({m.text for m in ms})),
                 math.log1p(len(reported)),
@@ -94,5 +95,6 @@ class TaxonomyFeatures(BaseEstimator, TransformerMixin):
             math.log1p(len(assist)),
             math.log1p(len(needy)),
             math.log1p(len(assist & needy)),
+            math.log1p(sum(1 for m in found if m.facet == "study")),
         ]
         return row

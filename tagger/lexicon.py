@@ -27,7 +27,7 @@ class Mention:
     end: int
     text: str
     facet: str  # "relief", "type", "actor", or a word list: "action", "quote", "counter",
-    #            "beneficiary", "assistance"
+    #            "beneficiary", "assistance", "study"
     labels: tuple[str, ...]  # labels the term speaks for (a term may serve several)
     canonical: str | None  # the organisation, for actor aliases; None for cue words
     sentence: int  # index into `sentence_spans(text)`
@@ -83,6 +83,7 @@ class Lexicon:
             "counter": {w: [("counter", None)] for w in tax.relief_counter_cues},
             "beneficiary": {w: [("beneficiary", None)] for w in tax.beneficiaries},
             "assistance": {w: [("assistance", None)] for w in tax.assistance},
+            "study": {w: [("study", None)] for w in tax.study_markers},
         }
         for facet in MULTI_FACETS:
             table = entries.setdefault(facet, {})

@@ -145,9 +145,8 @@ def build_pipeline(
     taxonomy: Taxonomy,
     segmenter_backend: str = "rjieba",
     ngram_range: tuple[int, int] = (1, 2),
-    taxonomy_weight: float = 1.0,
-    C: float = 4.0,
-    char_ngram_range: tuple[int, int] | None = None,
+    taxonomy_weight: float = 0.5,
+    C: float = 2.0,
 ) -> Pipeline:
     """The default model, untrained. Every step is a plain sklearn estimator a user can swap."""
     words = tuple(sorted(taxonomy.vocabulary() | set(read_word_list(DEFAULT_DOMAIN_WORDS))))
@@ -159,11 +158,6 @@ def build_pipeline(
     ])
     branches = [("words", word_features), ("taxonomy", TaxonomyFeatures(taxonomy))]
     weights = {"words": 1.0, "taxonomy": taxonomy_weight}
-    if char_ngram_range:
-        weights["chars"] = 1.0
-        branches.append(("chars", TfidfVectorizer(analyzer="char", ngram_range=char_ngram_range,
-                                                  min_df=2, max_df=0.9, sublinear_tf=True,
-                                                  max_features=200_000)))
     return Pipeline([
         ("clean", FunctionTransformer(clean_texts)),
         ("features", FeatureUnion(

@@ -50,7 +50,8 @@ def taxonomy_from_dict(data: dict) -> Taxonomy:
         relief=label(data["relief"]),
         labels={facet: tuple(label(d) for d in labels) for facet, labels in data["labels"].items()},
         **{key: tuple(data[key]) for key in ("action_words", "quote_words", "false_friends",
-                                             "relief_counter_cues", "beneficiaries", "assistance")},
+                                             "relief_counter_cues", "beneficiaries", "assistance",
+                                             "study_markers")},
         source=data.get("source", ""),
     )
 

@@ -80,6 +80,9 @@ class Segmenter(BaseEstimator, TransformerMixin):
     def fit(self, X: Iterable[str], y: object = None) -> Segmenter:
         return self
 
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        return np.array(["segmented_text"], dtype=object)
+
     def transform(self, X: Iterable[str]) -> np.ndarray:
         return np.array([" ".join(self.cut(text)) for text in X], dtype=object)
 

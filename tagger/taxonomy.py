@@ -68,6 +68,7 @@ class Taxonomy:
     relief_counter_cues: tuple[str, ...]
     beneficiaries: tuple[str, ...]  # people whose help is relief even without the word 扶贫
     assistance: tuple[str, ...]  # acts of help
+    study_markers: tuple[str, ...]  # marks of a paper or study
     source: str = field(default="", compare=False)
 
     def names(self, facet: str) -> list[str]:
@@ -87,7 +88,7 @@ class Taxonomy:
     def vocabulary(self) -> set[str]:
         """Every domain term, for the segmenter's dictionary: cues, aliases, action words."""
         words = (set(self.relief.terms) | set(self.action_words) | set(self.relief_counter_cues)
-                 | set(self.beneficiaries) | set(self.assistance))
+                 | set(self.beneficiaries) | set(self.assistance) | set(self.study_markers))
         for facet in MULTI_FACETS:
             for label in self.labels[facet]:
                 words.update(label.terms)
@@ -148,5 +149,6 @@ def load_taxonomy(path: Path | str = DEFAULT_TAXONOMY) -> Taxonomy:
         relief_counter_cues=_strings(relief_spec.get("counter_cues", []), source + " relief.counter_cues"),
         beneficiaries=_strings(relief_spec.get("beneficiaries", []), source + " relief.beneficiaries"),
         assistance=_strings(relief_spec.get("assistance", []), source + " relief.assistance"),
+        study_markers=_strings(relief_spec.get("study_markers", []), source + " relief.study_markers"),
         source=source,
     )
