@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tagger.errors import TaggerError
 from tagger.taxonomy import DEFAULT_TAXONOMY
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_ERROR = 0, 1, 2
+PINYIN_NOTE = re.compile(r"[(（][a-zü\u00e0-\u01dc]+[)）]?")  # a removed glued-pinyin fragment
 
 
 def _default_model() -> Path:
@@ -78,10 +80,10 @@ def _open_output(path: str | None):
     return open(path, "w", encoding="utf-8", newline=""), True
 
 
-def _report_failures(failures: list) -> int:
+def _report_failures(failures: list, what: str = "tagged") -> int:
     if not failures:
         return EXIT_OK
-    print(f"\n{len(failures)} document(s) could not be tagged:", file=sys.stderr)
+    print(f"\n{len(failures)} document(s) could not be {what}:", file=sys.stderr)
     for f in failures:
         print(f"  {f}", file=sys.stderr)
     return EXIT_SOME_FAILED
@@ -160,10 +162,15 @@ def cmd_clean(args: argparse.Namespace) -> int:
             print(f"==> {name} <==")
             print(result.text)
             if args.diff:
+                pinyin = [r for r in result.removed if PINYIN_NOTE.fullmatch(r)]
                 for line in result.removed:
-                    print(f"- {line}")
+                    if not PINYIN_NOTE.fullmatch(line):
+                        print(f"- {line}")
+                if pinyin:
+                    print(f"- {len(pinyin)} pinyin annotation(s): {' '.join(pinyin[:8])}"
+                          f"{' ...' if len(pinyin) > 8 else ''}")
             print()
-    return _report_failures(failures)
+    return _report_failures(failures, "cleaned")
 
 
 def _add_model(p: argparse.ArgumentParser, role: str) -> None:
