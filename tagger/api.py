@@ -44,10 +44,10 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _load_data(data: DataArg, taxonomy: Taxonomy) -> pd.DataFrame:
+def _load_data(data: DataArg, taxonomy: Taxonomy, skip_invalid: bool = False) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         return data
-    return read_labelled(data or default_training_files(), taxonomy)
+    return read_labelled(data or default_training_files(), taxonomy, skip_invalid=skip_invalid)
 
 
 def _data_fingerprint(frame: pd.DataFrame) -> str:
@@ -97,15 +97,18 @@ class Tagger:
         data: DataArg = None,
         taxonomy: Taxonomy | Path | str = DEFAULT_TAXONOMY,
         cv: int = 5,
+        skip_invalid: bool = False,
         **params: object,
     ) -> Tagger:
         """Fit the default pipeline on labelled files (default: labels/ shipped data) or a DataFrame.
 
+        Invalid rows stop training with a DataError listing every one (file:line: reason), unless
+        `skip_invalid`: then they are left out and listed in metadata["training_data"]["skipped"].
         With cv >= 2 the metadata also records K-fold cross-validated scores of the model and of the
         keyword baseline on the same data.
         """
         taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
-        frame = _load_data(data, taxonomy)
+        frame = _load_data(data, taxonomy, skip_invalid)
         pipeline = build_pipeline(taxonomy, **params)
         pipeline.fit(frame["text"].tolist(), label_matrix(frame, taxonomy))
         meta = {
@@ -118,6 +121,7 @@ class Tagger:
                 else ["<DataFrame>"],
                 "sha256": _data_fingerprint(frame),
                 "counts": _label_counts(frame),
+                "skipped": frame.attrs.get("skipped", []),
             },
             "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()},
             "versions": _versions(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -30,9 +31,15 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     print(f"training on {', '.join(args.data) if args.data else 'the shipped data in labels/'}"
           f"{f' with {args.cv}-fold cross-validation' if args.cv >= 2 else ''} ...", file=sys.stderr)
-    tagger = Tagger.train(args.data, taxonomy=args.taxonomy, cv=args.cv)
+    tagger = Tagger.train(args.data, taxonomy=args.taxonomy, cv=args.cv,
+                          skip_invalid=args.skip_invalid)
     path = tagger.save(args.model).path
     counts = tagger.metadata["training_data"]["counts"]
+    skipped = tagger.metadata["training_data"]["skipped"]
+    if skipped:
+        print(f"skipped {len(skipped)} invalid row(s):", file=sys.stderr)
+        for problem in skipped:
+            print(f"  {problem}", file=sys.stderr)
     print(f"trained on {counts['articles']} articles; model written to {path} "
           f"(metadata: {path.with_suffix('.json')})", file=sys.stderr)
     cv = tagger.metadata.get("cross_validation")
@@ -74,10 +81,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _open_output(path: str | None):
+    """(stream, partial path or None). A file is written as `<path>.part` and renamed into place
+    when the run completes, so an interrupted run never replaces a good output with half a file."""
     if path in (None, "-"):
-        return sys.stdout, False
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return open(path, "w", encoding="utf-8", newline=""), True
+        return sys.stdout, None
+    part = Path(f"{path}.part")
+    part.parent.mkdir(parents=True, exist_ok=True)
+    return open(part, "w", encoding="utf-8", newline=""), part
 
 
 def _report_failures(failures: list, what: str = "tagged") -> int:
@@ -107,7 +117,7 @@ def _tag_inputs(args: argparse.Namespace, explain: bool, emit) -> int:
 def cmd_predict(args: argparse.Namespace) -> int:
     from tagger.output import RecordWriter
 
-    out, close = _open_output(args.output)
+    out, part = _open_output(args.output)
     fmt = args.format or ("table" if out.isatty() else "jsonl")
     writer: RecordWriter | None = None
 
@@ -121,8 +131,10 @@ def cmd_predict(args: argparse.Namespace) -> int:
         if writer:
             writer.close()
     finally:
-        if close:
+        if part:
             out.close()
+    if part:
+        os.replace(part, args.output)
     return code
 
 
@@ -200,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folds of cross-validation recorded in the metadata; 0 skips it (default: 5)")
     p.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
                    help="taxonomy file (default: labels/taxonomy.toml)")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="leave out invalid rows (and list them) instead of stopping")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="score a model on held-out data, or cross-validate",

@@ -1,5 +1,6 @@
 """End-to-end runs of the `tagger` command on data the tests generate."""
 import json
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,29 @@ def test_invalid_training_data_is_reported_with_line(tmp_path, capsys):
                                                 "type": ["nope"], "actor": []}])
     assert main(["train", "--data", str(bad), "--model", str(tmp_path / "m.model")]) == 2
     assert f"{bad}:1: unknown type label 'nope'" in capsys.readouterr().err
+
+
+def test_skip_invalid_trains_on_the_valid_rows_and_says_how_many_it_skipped(tmp_path, capsys):
+    rows = make_corpus(30) + [{"id": "bad", "text": "x", "relief": True, "type": ["nope"],
+                               "actor": []}]
+    data = write_jsonl(tmp_path / "d.jsonl", rows)
+    model = tmp_path / "m.model"
+    assert main(["train", "--data", str(data), "--model", str(model), "--cv", "0",
+                 "--skip-invalid"]) == 0
+    err = capsys.readouterr().err
+    assert "skipped 1 invalid row" in err and f"{data}:31" in err
+    meta = json.loads(model.with_suffix(".json").read_text(encoding="utf-8"))
+    assert meta["training_data"]["counts"]["articles"] == 30
+
+
+def test_output_file_is_replaced_only_when_the_run_completes(model_path, tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous good output\n", encoding="utf-8")
+    doc = tmp_path / "a.txt"
+    doc.write_text(ARTICLE, encoding="utf-8")
+    assert main(["predict", str(doc), "--model", str(tmp_path / "missing.model"),
+                 "--output", str(out)]) == 2
+    assert out.read_text(encoding="utf-8") == "previous good output\n"
+    assert main(["predict", str(doc), "--model", str(model_path), "--output", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["id"] == str(doc)
+    assert not Path(f"{out}.part").exists()
