@@ -67,3 +67,15 @@ def test_other_format_version_says_so(saved):
             lambda b: b.replace(b'"format_version": 1', b'"format_version": 99'))
     with pytest.raises(ModelError, match="format version 99"):
         Tagger.load(saved)
+
+
+def test_data_with_labels_the_model_does_not_have_is_refused_naming_them(trained, tmp_path):
+    import json
+
+    from tagger.errors import DataError
+
+    path = tmp_path / "held.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": TEXT, "relief": True, "type": ["tourism"],
+                                "actor": []}, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"held.jsonl:1: unknown type label 'tourism' \(known: "):
+        trained.evaluate([path])
