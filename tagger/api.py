@@ -22,7 +22,7 @@ from sklearn.pipeline import Pipeline
 
 from tagger.data import default_training_files, label_matrix, read_labelled
 from tagger.errors import ModelError
-from tagger.evaluate import score
+from tagger.evaluate import Evaluation, cross_validation
 from tagger.model import build_pipeline, label_columns
 from tagger.persist import model_bytes, read_model
 from tagger.rules import KeywordTagger
@@ -138,25 +138,27 @@ class Tagger:
         k: int = 5,
         taxonomy: Taxonomy | Path | str = DEFAULT_TAXONOMY,
         seed: int = 0,
+        learning_curve: bool = False,
         **params: object,
     ) -> dict:
-        """K-fold cross-validation (multi-label stratified), model and keyword baseline side by side."""
-        from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
+        """K-fold cross-validation of the default pipeline: near-duplicate articles kept in one fold,
+        folds stratified over all labels (iterative stratification), thresholds chosen inside the
+        training folds, the keyword baseline scored alongside. Same shape as `evaluate`."""
+        return Tagger.cross_validation(data, k, taxonomy, seed, learning_curve, **params).metrics()
 
-        from tagger.evaluate import summary
-
+    @staticmethod
+    def cross_validation(
+        data: DataArg = None,
+        k: int = 5,
+        taxonomy: Taxonomy | Path | str = DEFAULT_TAXONOMY,
+        seed: int = 0,
+        learning_curve: bool = False,
+        **params: object,
+    ) -> Evaluation:
+        """Like `cross_validate`, but the full Evaluation (per-article scores, for reports)."""
         taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
         frame = _load_data(data, taxonomy)
-        texts, Y = np.array(frame["text"].tolist(), dtype=object), label_matrix(frame, taxonomy)
-        pred = np.zeros_like(Y)
-        folds = MultilabelStratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-        for train, test in folds.split(texts, Y):
-            pipeline = build_pipeline(taxonomy, **params).fit(list(texts[train]), Y[train])
-            pred[test] = pipeline.predict(list(texts[test]))
-        model = score(Y, pred, taxonomy)
-        baseline = score(Y, KeywordTagger(taxonomy).predict(texts), taxonomy)
-        return {"k": k, "seed": seed, "model": model, "baseline": baseline,
-                "summary": {"model": summary(model), "baseline": summary(baseline)}}
+        return cross_validation(frame, taxonomy, k, seed, learning_curve, **params)
 
     # ---- persistence ----------------------------------------------------------------------------
     def save(self, path: Path | str = DEFAULT_MODEL) -> Tagger:
@@ -223,9 +225,18 @@ class Tagger:
         return records
 
     def evaluate(self, data: DataArg) -> dict:
-        """Scores of this model and of the keyword baseline on labelled data."""
+        """Scores of this model and of the keyword baseline on held-out labelled data."""
+        return self.evaluation(data).metrics()
+
+    def evaluation(self, data: DataArg) -> Evaluation:
+        """Like `evaluate`, but the full Evaluation (per-article scores, for reports)."""
         frame = _load_data(data, self.taxonomy)
-        texts, Y = frame["text"].tolist(), label_matrix(frame, self.taxonomy)
-        model = score(Y, self.pipeline.predict(texts), self.taxonomy)
-        model["baseline"] = score(Y, KeywordTagger(self.taxonomy).predict(texts), self.taxonomy)
-        return model
+        texts = frame["text"].tolist()
+        proba = self.predict_proba(texts)
+        return Evaluation(
+            title="held-out evaluation", taxonomy=self.taxonomy, ids=frame["id"].tolist(),
+            texts=texts, Y=label_matrix(frame, self.taxonomy), proba=proba,
+            pred=self.pipeline.named_steps["classify"].decide(proba),
+            baseline=KeywordTagger(self.taxonomy).predict(texts),
+            info={"articles": len(texts)},
+        )

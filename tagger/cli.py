@@ -27,7 +27,7 @@ def _default_model() -> Path:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from tagger.api import Tagger
-    from tagger.evaluate import format_report
+    from tagger.evaluate import format_report, summary
 
     print(f"training on {', '.join(args.data) if args.data else 'the shipped data in labels/'}"
           f"{f' with {args.cv}-fold cross-validation' if args.cv >= 2 else ''} ...", file=sys.stderr)
@@ -44,9 +44,8 @@ def cmd_train(args: argparse.Namespace) -> int:
           f"(metadata: {path.with_suffix('.json')})", file=sys.stderr)
     cv = tagger.metadata.get("cross_validation")
     if cv:
-        print(format_report(cv["model"], f"{cv['k']}-fold cross-validation of the model:"),
-              file=sys.stderr)
-        print(f"keyword baseline, same folds: {_fmt_summary(cv['summary']['baseline'])}",
+        print(format_report(cv, f"{cv['k']}-fold cross-validation of the model:"), file=sys.stderr)
+        print(f"keyword baseline, same folds: {_fmt_summary(summary(cv['baseline']))}",
               file=sys.stderr)
     return EXIT_OK
 
@@ -58,25 +57,41 @@ def _fmt_summary(s: dict) -> str:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from tagger.api import Tagger
-    from tagger.evaluate import format_report, summary
+    from tagger.evaluate import format_cooccurrence, format_report, summary
 
     if args.cv:
-        result = Tagger.cross_validate(args.data, k=args.cv, taxonomy=args.taxonomy)
-        model, baseline = result["model"], result["baseline"]
-        title = f"{args.cv}-fold cross-validation on {', '.join(args.data or ['the shipped data'])}"
+        ev = Tagger.cross_validation(args.data, k=args.cv, taxonomy=args.taxonomy,
+                                     learning_curve=args.learning_curve)
+        ev.title = f"{args.cv}-fold cross-validation on {', '.join(args.data or ['the shipped data'])}"
     else:
         if not args.data:
             raise SystemExit("tagger evaluate: give --data PATH (held-out labelled data) or --cv K")
-        model = Tagger.load(args.model).evaluate(args.data)
-        baseline = model.pop("baseline")
-        title = f"model {args.model} on {', '.join(args.data)}"
+        if args.learning_curve:
+            raise SystemExit("tagger evaluate: --learning-curve needs --cv K")
+        ev = Tagger.load(args.model).evaluation(args.data)
+        ev.title = f"model {args.model} on {', '.join(args.data)}"
+    metrics = ev.metrics()
+    if args.report:
+        from tagger.report import write_report
+
+        written = write_report(ev, Path(args.report))
+        print(f"report written: {', '.join(map(str, written))}", file=sys.stderr)
     if args.json:
-        print(json.dumps({**model, "baseline": baseline}, ensure_ascii=False, indent=2))
-    else:
-        print(format_report(model, title))
-        print()
-        print(f"model:            {_fmt_summary(summary(model))}")
-        print(f"keyword baseline: {_fmt_summary(summary(baseline))}")
+        print(json.dumps(metrics, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(format_report(metrics, ev.title))
+    print()
+    print(format_cooccurrence(metrics["cooccurrence"]))
+    print(f"model:            {_fmt_summary(summary(metrics))}")
+    print(f"keyword baseline: {_fmt_summary(summary(metrics['baseline']))}")
+    for point in metrics.get("learning_curve", []):
+        print(f"learning curve: {point['train_articles']:>5} training articles -> "
+              f"{_fmt_summary(point)}")
+    if args.errors:
+        print("\nmisclassified (id, label, truth -> prediction, score, text):")
+        for e in ev.errors():
+            print(f"  {e['id']}\t{e['label']}\t{e['true']:d} -> {e['predicted']:d}\t"
+                  f"{e['score']:.3f}\t{e['excerpt']}")
     return EXIT_OK
 
 
@@ -225,6 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cv", type=int, metavar="K",
                    help="K-fold cross-validation on --data (default data: the shipped data)")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument("--learning-curve", action="store_true",
+                   help="with --cv: also score models trained on growing shares of the folds")
+    p.add_argument("--report", metavar="DIR",
+                   help="write report.md and report.html with tables and plots to DIR")
+    p.add_argument("--errors", action="store_true",
+                   help="list the misclassified articles with their scores")
     p.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
                    help="taxonomy file for --cv (default: labels/taxonomy.toml)")
     p.set_defaults(func=cmd_evaluate)
