@@ -95,16 +95,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _open_output(path: str | None):
-    """(stream, partial path or None). A file is written as `<path>.part` and renamed into place
-    when the run completes, so an interrupted run never replaces a good output with half a file."""
-    if path in (None, "-"):
-        return sys.stdout, None
-    part = Path(f"{path}.part")
-    part.parent.mkdir(parents=True, exist_ok=True)
-    return open(part, "w", encoding="utf-8", newline=""), part
-
-
 def _report_failures(failures: list, what: str = "tagged") -> int:
     if not failures:
         return EXIT_OK
@@ -114,60 +104,77 @@ def _report_failures(failures: list, what: str = "tagged") -> int:
     return EXIT_SOME_FAILED
 
 
-def _tag_inputs(args: argparse.Namespace, explain: bool, emit) -> int:
-    """Tag every input, hand each record to `emit`, list failures at the end."""
-    from tagger.api import Tagger
-    from tagger.batch import Failure, tag_documents
-
-    tagger = Tagger.load(args.model)
-    failures = []
-    for item in tag_documents(tagger, args.inputs, explain=explain):
-        if isinstance(item, Failure):
-            failures.append(item)
-        else:
-            emit(item, tagger)
-    return _report_failures(failures)
+def _errors_path(args: argparse.Namespace) -> Path | None:
+    if args.errors:
+        return Path(args.errors)
+    if args.output not in (None, "-"):
+        return Path(f"{args.output}.errors.jsonl")
+    return None
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from tagger.output import RecordWriter
+    from tagger.api import Tagger
+    from tagger.batch import run_batch
+    from tagger.output import RecordSink, format_for
 
-    out, part = _open_output(args.output)
-    fmt = args.format or ("table" if out.isatty() else "jsonl")
-    writer: RecordWriter | None = None
+    tagger = Tagger.load(args.model)  # a bad model fails before any output is touched
+    fmt = format_for(args.output, args.format, sys.stdout.isatty())
+    sink = RecordSink(args.output, fmt, tagger.taxonomy, resume=args.resume, stream=sys.stdout)
+    errors_path = _errors_path(args)
+    errors, reported = None, set()
+    if args.resume and errors_path and errors_path.exists():  # listed by the interrupted run
+        reported = {json.loads(line)["id"] for line in
+                    errors_path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    if errors_path:
+        errors_path.parent.mkdir(parents=True, exist_ok=True)
+        errors = open(errors_path, "a" if args.resume else "w", encoding="utf-8")
 
-    def emit(record: dict, tagger) -> None:
-        nonlocal writer
-        writer = writer or RecordWriter(out, fmt, tagger.taxonomy)
-        writer.write(record)
+    def on_failure(failure) -> None:
+        if errors and failure.id not in reported:
+            errors.write(json.dumps({"id": failure.id, "reason": failure.reason},
+                                    ensure_ascii=False) + "\n")
+            errors.flush()
 
+    complete = False
     try:
-        code = _tag_inputs(args, args.explain, emit)
-        if writer:
-            writer.close()
+        result = run_batch(args.model, args.inputs, sink.write_many, jobs=args.jobs,
+                           dask=args.dask, explain=args.explain, skip_ids=sink.done,
+                           text_column=args.text_column, id_column=args.id_column,
+                           on_failure=on_failure, progress=not args.quiet)
+        complete = True
     finally:
-        if part:
-            out.close()
-    if part:
-        os.replace(part, args.output)
-    return code
+        sink.close(complete)
+        if errors:
+            errors.close()
+    if not args.quiet:
+        print(f"tagged {result.tagged} document(s)"
+              + (f", {result.skipped} already in the output" if result.skipped else "")
+              + (f"; failures listed in {errors_path}" if errors_path and result.failures else ""),
+              file=sys.stderr)
+    return _report_failures(result.failures)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from tagger.api import Tagger
+    from tagger.batch import run_batch
     from tagger.explain import render
 
-    def emit(record: dict, tagger) -> None:
-        if args.json:
-            print(json.dumps(record, ensure_ascii=False))
-        else:
-            render(record, record["id"], tagger)
+    tagger = Tagger.load(args.model)
 
-    return _tag_inputs(args, True, emit)
+    def write(records: list[dict]) -> None:
+        for record in records:
+            if args.json:
+                print(json.dumps(record, ensure_ascii=False))
+            else:
+                render(record, record["id"], tagger)
+
+    result = run_batch(args.model, args.inputs, write, explain=True)
+    return _report_failures(result.failures)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
     from tagger.clean import clean
-    from tagger.data import expand_inputs, read_document_any
+    from tagger.sources import expand_inputs, read_document_any
 
     failures = []
     for item in expand_inputs(args.inputs):
@@ -207,7 +214,8 @@ def _add_model(p: argparse.ArgumentParser, role: str) -> None:
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help=".txt/.html files, directories (every document below), globs, or - for stdin")
+                   help=".txt/.html files, directories (every document below), globs, tables "
+                        "(.csv/.jsonl/.parquet), or - for stdin")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -251,13 +259,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("predict", help="tag documents",
-                       description="Tag .txt/.html documents: files, directories, globs or - for "
-                                   "stdin. One record per document.")
+                       description="Tag documents: .txt/.html files, directories, globs, tables "
+                                   "(.csv/.jsonl/.parquet, one article per row) or - for stdin. One "
+                                   "record per article, in input order, streamed chunk by chunk.")
     _add_inputs(p)
     _add_model(p, "model file")
-    p.add_argument("--format", choices=("table", "jsonl", "csv"),
-                   help="output format (default: table on a terminal, else jsonl)")
-    p.add_argument("--output", metavar="PATH", help="write to a file instead of stdout")
+    p.add_argument("--format", choices=("table", "jsonl", "csv", "parquet"),
+                   help="output format (default: from --output's suffix; table on a terminal, "
+                        "else jsonl)")
+    p.add_argument("--output", metavar="PATH",
+                   help="write to a file (through PATH.part, renamed when complete)")
+    p.add_argument("--text-column", default="text", metavar="NAME",
+                   help="text column of table inputs (default: text)")
+    p.add_argument("--id-column", default="id", metavar="NAME",
+                   help="id column of table inputs (default: id; else file:row)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="worker processes (default: all cores); output order does not depend on it")
+    p.add_argument("--resume", action="store_true",
+                   help="skip articles whose id is already in --output and append the rest")
+    p.add_argument("--errors", metavar="PATH",
+                   help="JSONL of documents that could not be tagged (default: OUTPUT.errors.jsonl)")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="run on a Dask cluster (scheduler address, or 'local' for a LocalCluster)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--explain", action="store_true",
                    help="add evidence per label (top terms, supporting sentences) and the "
                         "organisations named")

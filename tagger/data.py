@@ -1,4 +1,4 @@
-"""Reading labelled data and input documents.
+"""Reading labelled data (training and evaluation articles with their labels).
 
 Labelled data is JSONL (one {"id", "text", "relief", "type", "actor"} object a line) or CSV with the same
 columns, multi-labels joined with ";". Every row is checked against the taxonomy before anything is
@@ -7,9 +7,7 @@ file in one pass instead of one error per run.
 """
 from __future__ import annotations
 
-import glob
 import json
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tagger.decode import decode_bytes, read_document
-from tagger.errors import DataError, InputError
+from tagger.errors import DataError
 from tagger.taxonomy import DEFAULT_LABELS_DIR, MULTI_FACETS, Taxonomy
 
 COLUMNS = ("id", "text", "relief", "type", "actor")
-DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f", ""}
 
@@ -174,44 +170,3 @@ def label_matrix(frame: pd.DataFrame, taxonomy: Taxonomy) -> np.ndarray:
         for name in taxonomy.names(facet):
             cols.append(frame[facet].map(lambda labels, n=name: n in labels).to_numpy())
     return np.column_stack(cols).astype(int)
-
-
-def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Path]:
-    """Files named by INPUT arguments: files, directories (every document below), globs, and '-'."""
-    for item in inputs:
-        if item == "-":
-            yield "-"
-            continue
-        path = Path(item)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES
-                              and p.is_file())
-        elif path.exists():
-            yield path
-        else:
-            matches = sorted(glob.glob(item, recursive=True))
-            if not matches:
-                yield path  # reported as missing by read_inputs
-            yield from (Path(m) for m in matches if Path(m).is_file())
-
-
-def read_document_any(item: str | Path) -> tuple[str, str]:
-    """(raw text, encoding) of one input: a document file, or '-' for standard input."""
-    if item == "-":
-        return decode_bytes(sys.stdin.buffer.read(), "<stdin>")
-    path = Path(item)
-    if not path.exists():
-        raise InputError(str(path), "no such file")
-    return read_document(path)
-
-
-def read_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str | InputError]]:
-    """(id, raw text) per input document, or (id, InputError) for one that cannot be read.
-
-    Errors are yielded rather than raised so that one bad file never stops a batch.
-    """
-    for item in expand_inputs(inputs):
-        try:
-            yield str(item), read_document_any(item)[0]
-        except InputError as exc:
-            yield str(item), exc

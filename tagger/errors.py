@@ -19,6 +19,9 @@ class InputError(TaggerError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple:  # picklable, so failures can cross to worker processes
+        return (type(self), (self.source, self.reason))
+
 
 class DataError(TaggerError):
     """Labelled training or evaluation data is malformed; names the file and line."""
@@ -29,6 +32,9 @@ class DataError(TaggerError):
         self.source = source
         self.line = line
         self.reason = reason
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.source, self.line, self.reason))
 
 
 class ModelError(TaggerError):

@@ -1,10 +1,10 @@
 """Random bytes and random text through the readers and predict: only tagger's own errors come out."""
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tagger.data import read_inputs, read_labelled
+from tagger.data import read_labelled
+from tagger.sources import iter_documents
 from tagger.decode import decode_bytes
 from tagger.errors import TaggerError
 
@@ -39,7 +39,7 @@ def test_reading_random_labelled_files_raises_only_tagger_errors(tmp_path, taxon
 def test_reading_random_documents_yields_text_or_an_error(tmp_path, data, suffix):
     path = tmp_path / f"doc{suffix}"
     path.write_bytes(data)
-    [(doc_id, result)] = list(read_inputs([str(path)]))
+    [(doc_id, result)] = list(iter_documents([str(path)]))
     assert doc_id == str(path)
     assert isinstance(result, (str, TaggerError))
 

@@ -1,0 +1,121 @@
+"""Throughput and memory benchmark of batch tagging:  python -m tagger.bench
+
+Generates a corpus of synthetic articles (about 1,500 characters each, sentences drawn from the shipped
+training corpus) and prints, for the same texts:
+  - segmentation only (the floor cost: the segmenter alone, one process), docs/s and MB/s;
+  - end-to-end `predict` in one process, and with --jobs 2, docs/s and MB/s;
+  - the ratios the targets are stated in (end-to-end / segmentation, jobs 2 / jobs 1);
+  - peak RSS of a one-process predict run over two corpus sizes, each in a fresh interpreter.
+The machine is shared and noisy: compare the ratios within one run, not absolute figures across runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tagger.api import DEFAULT_MODEL, Tagger
+from tagger.data import default_training_files, read_labelled
+from tagger.lexicon import sentence_spans
+from tagger.taxonomy import load_taxonomy
+
+ARTICLE_CHARS = 1500
+
+
+def make_corpus(path: Path, n: int, seed: int = 0) -> int:
+    """Write `n` articles of about ARTICLE_CHARS characters as JSONL {id, text}; returns bytes."""
+    sentences = []
+    shipped = read_labelled(default_training_files(), load_taxonomy(), skip_invalid=True)
+    for text in shipped["text"]:
+        sentences += [text[a:b] + "。" for a, b in sentence_spans(text) if b - a > 8]
+    rng = random.Random(seed)
+    size = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            parts, length = [], 0
+            while length < ARTICLE_CHARS:
+                s = rng.choice(sentences)
+                parts.append(s)
+                length += len(s)
+            line = json.dumps({"id": f"bench-{i}", "text": "".join(parts)}, ensure_ascii=False)
+            fh.write(line + "\n")
+            size += len(line.encode())
+    return size
+
+
+def _texts(path: Path) -> list[str]:
+    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def time_segmentation(model: Path, texts: list[str]) -> float:
+    segmenter = Tagger.load(model).pipeline.named_steps["features"].transformer_list[0][1][0]
+    segmenter.cut("预热")
+    start = time.perf_counter()
+    for text in texts:
+        segmenter.cut(text)
+    return time.perf_counter() - start
+
+
+def time_predict(model: Path, corpus: Path, jobs: int) -> float:
+    from tagger.batch import run_batch
+
+    start = time.perf_counter()
+    run_batch(model, [str(corpus)], lambda records: None, jobs=jobs)
+    return time.perf_counter() - start
+
+
+def peak_rss(model: Path, corpus: Path) -> int:
+    """Peak RSS in MiB of a fresh interpreter running a one-process predict over `corpus`."""
+    code = ("import resource, sys\n"
+            "from tagger.batch import run_batch\n"
+            "run_batch(sys.argv[1], [sys.argv[2]], lambda r: None, jobs=1)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(model), str(corpus)], check=True,
+                         capture_output=True, text=True).stdout
+    return int(out.split()[-1]) // 1024
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tagger.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=20_000, help="corpus size for speed")
+    parser.add_argument("--rss-sizes", default="20000,100000",
+                        help="comma-separated corpus sizes for the peak-RSS comparison")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        mb = make_corpus(corpus, args.articles) / 1e6
+        texts = _texts(corpus)
+        n = len(texts)
+        print(f"corpus: {n} articles, {mb:.1f} MB UTF-8 (JSONL)")
+        rows = [("segmentation only", time_segmentation(args.model, texts))]
+        del texts
+        rows.append(("predict --jobs 1", time_predict(args.model, corpus, 1)))
+        rows.append(("predict --jobs 2", time_predict(args.model, corpus, 2)))
+        for name, seconds in rows:
+            print(f"{name:20s} {n / seconds:9.1f} docs/s {mb / seconds:7.2f} MB/s  ({seconds:.1f} s)")
+        seg, one, two = (s for _, s in rows)
+        print(f"end-to-end / segmentation throughput: {seg / one:.2f}  (target >= 0.50)")
+        print(f"jobs 2 / jobs 1 throughput:           {one / two:.2f}  (target >= 1.70)")
+        sizes = [int(s) for s in args.rss_sizes.split(",") if s]
+        rss = []
+        for size in sizes:
+            path = Path(tmp) / f"rss{size}.jsonl"
+            make_corpus(path, size, seed=1)
+            rss.append(peak_rss(args.model, path))
+            path.unlink()
+            print(f"peak RSS, predict --jobs 1 on {size} articles: {rss[-1]} MiB")
+        if len(rss) == 2:
+            print(f"peak RSS ratio {sizes[1]}/{sizes[0]}: {rss[1] / rss[0]:.2f}  (target <= 1.10)")
+    print(f"(this process: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB)")
+
+
+if __name__ == "__main__":
+    main()
