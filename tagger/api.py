@@ -32,6 +32,7 @@ DEFAULT_MODEL = PROJECT_ROOT / "models" / "tagger.model"
 LIBRARIES = ("tagger", "scikit-learn", "numpy", "scipy", "jieba", "rjieba", "opencc", "pandas", "joblib")
 
 DataArg = Sequence[Path | str] | pd.DataFrame | None
+USER_WEIGHT = 3.0  # a user's own label counts this many shipped articles
 
 
 def _versions() -> dict[str, str]:
@@ -56,6 +57,11 @@ def _data_fingerprint(frame: pd.DataFrame) -> str:
         digest.update(json.dumps([row.id, row.text, bool(row.relief), list(row.type),
                                   list(row.actor)], ensure_ascii=False).encode())
     return digest.hexdigest()
+
+
+def _describe(frame: pd.DataFrame, source: object) -> dict:
+    files = ["<DataFrame>"] if isinstance(source, pd.DataFrame) else [str(p) for p in source]
+    return {"files": files, "articles": len(frame), "sha256": _data_fingerprint(frame)}
 
 
 def _label_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -98,38 +104,54 @@ class Tagger:
         taxonomy: Taxonomy | Path | str = DEFAULT_TAXONOMY,
         cv: int = 5,
         skip_invalid: bool = False,
+        base: bool = True,
+        user_weight: float = USER_WEIGHT,
         **params: object,
     ) -> Tagger:
-        """Fit the default pipeline on labelled files (default: labels/ shipped data) or a DataFrame.
+        """Fit the default pipeline on the shipped labelled data plus the user's own labels.
 
-        Invalid rows stop training with a DataError listing every one (file:line: reason), unless
-        `skip_invalid`: then they are left out and listed in metadata["training_data"]["skipped"].
-        With cv >= 2 the metadata also records K-fold cross-validated scores of the model and of the
-        keyword baseline on the same data.
+        `data`: the user's labelled files (JSONL/CSV) or a DataFrame. They are combined with the shipped
+        data in labels/ (an article whose id is in both is taken from the user's), and weigh
+        `user_weight` times as much, because they come from the corpus the model will tag. With
+        `base=False` only the user's data is used. Invalid rows stop training with a DataError listing
+        every one (file:line: reason), unless `skip_invalid`: then they are left out and listed in the
+        metadata. With cv >= 2 the metadata also records cross-validated scores of the model and of
+        the keyword baseline on the same data.
         """
         taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else load_taxonomy(taxonomy)
-        frame = _load_data(data, taxonomy, skip_invalid)
+        parts, described = [], {}
+        if data is not None:
+            user = _load_data(data, taxonomy, skip_invalid).assign(weight=float(user_weight))
+            parts.append(user)
+            described["user"] = _describe(user, data)
+        if base or data is None:
+            files = default_training_files()
+            shipped = read_labelled(files, taxonomy, skip_invalid).assign(weight=1.0)
+            if parts:
+                shipped = shipped[~shipped["id"].isin(set(parts[0]["id"]))]
+            parts.append(shipped)
+            described["base"] = _describe(shipped, files)
+        frame = pd.concat(parts, ignore_index=True)
         pipeline = build_pipeline(taxonomy, **params)
-        pipeline.fit(frame["text"].tolist(), label_matrix(frame, taxonomy))
+        pipeline.fit(frame["text"].tolist(), label_matrix(frame, taxonomy),
+                     classify__sample_weight=frame["weight"].to_numpy())
         meta = {
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "labels": {"relief": ["relief"], **{f: taxonomy.names(f) for f in MULTI_FACETS}},
             "thresholds": dict(zip(label_columns(taxonomy),
                                    map(float, pipeline.named_steps["classify"].thresholds_))),
             "training_data": {
-                "files": [str(p) for p in (data or [])] if not isinstance(data, pd.DataFrame)
-                else ["<DataFrame>"],
+                **described,
+                "user_weight": float(user_weight) if "user" in described else None,
                 "sha256": _data_fingerprint(frame),
                 "counts": _label_counts(frame),
-                "skipped": frame.attrs.get("skipped", []),
+                "skipped": [p for part in parts for p in part.attrs.get("skipped", [])],
             },
             "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()},
             "versions": _versions(),
         }
-        if not meta["training_data"]["files"]:
-            meta["training_data"]["files"] = [str(p) for p in default_training_files()]
         if cv >= 2:
-            meta["cross_validation"] = cls.cross_validate(frame, k=cv, taxonomy=taxonomy, **params)
+            meta["cross_validation"] = cross_validation(frame, taxonomy, k=cv, **params).metrics()
         return cls(pipeline, taxonomy, meta)
 
     @staticmethod

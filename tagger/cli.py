@@ -29,10 +29,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     from tagger.api import Tagger
     from tagger.evaluate import format_report, summary
 
-    print(f"training on {', '.join(args.data) if args.data else 'the shipped data in labels/'}"
+    what = "the shipped data in labels/"
+    if args.data:
+        what = ", ".join(args.data) + ("" if args.no_base else f" (weight {args.user_weight:g}) "
+                                       "and the shipped data")
+    print(f"training on {what}"
           f"{f' with {args.cv}-fold cross-validation' if args.cv >= 2 else ''} ...", file=sys.stderr)
     tagger = Tagger.train(args.data, taxonomy=args.taxonomy, cv=args.cv,
-                          skip_invalid=args.skip_invalid)
+                          skip_invalid=args.skip_invalid, base=not args.no_base,
+                          user_weight=args.user_weight)
     path = tagger.save(args.model).path
     counts = tagger.metadata["training_data"]["counts"]
     skipped = tagger.metadata["training_data"]["skipped"]
@@ -172,6 +177,83 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return _report_failures(result.failures)
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from tagger.api import Tagger
+    from tagger.data import read_labelled
+    from tagger.suggest import suggest
+
+    tagger = Tagger.load(args.model)
+    excluded = []
+    if args.exclude:
+        excluded = read_labelled(args.exclude, tagger.taxonomy)["text"].tolist()
+    rows = suggest(tagger, args.inputs, n=args.n, exclude=excluded,
+                   text_column=args.text_column, id_column=args.id_column)
+    fmt = args.format or ("csv" if (args.output or "").endswith(".csv") else "jsonl")
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(["id", "text", "relief", "type", "actor", "uncertainty", "reason"])
+        for r in rows:
+            writer.writerow([r["id"], r["text"], r["relief"], ";".join(r["type"]),
+                             ";".join(r["actor"]), r["uncertainty"], r["reason"]])
+        text = buf.getvalue()
+    else:
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        _write_atomic(args.output, text)
+    print(f"suggested {len(rows)} article(s) to label; correct relief/type/actor and train with "
+          "`tagger train --data FILE`", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_label_studio(args: argparse.Namespace) -> int:
+    from tagger import labelstudio
+
+    if args.action == "config":
+        from tagger.taxonomy import load_taxonomy
+
+        print(labelstudio.config(load_taxonomy(args.taxonomy)))
+        return EXIT_OK
+    if args.action == "export":
+        from tagger.api import Tagger
+        from tagger.clean import clean_text
+        from tagger.sources import iter_documents
+
+        tagger = Tagger.load(args.model)
+        docs, failures = [], []
+        for doc_id, raw in iter_documents(args.inputs, args.text_column, args.id_column):
+            if isinstance(raw, TaggerError):
+                failures.append(str(raw))
+            elif clean_text(raw).strip():
+                docs.append((doc_id, clean_text(raw)))
+            else:
+                failures.append(f"{doc_id}: empty after cleaning")
+        data = json.dumps(labelstudio.tasks(tagger, docs), ensure_ascii=False, indent=1)
+        _write_atomic(args.output, data)
+        print(f"{len(docs)} task(s) written to {args.output}", file=sys.stderr)
+        return _report_failures(failures, "exported")
+    from tagger.taxonomy import load_taxonomy
+
+    rows, skipped = labelstudio.import_export(Path(args.export), load_taxonomy(args.taxonomy))
+    _write_atomic(args.output, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    print(f"{len(rows)} labelled article(s) written to {args.output}"
+          + (f"; {len(skipped)} task(s) skipped:" if skipped else ""), file=sys.stderr)
+    for note in skipped:
+        print(f"  {note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_atomic(path: str, text: str) -> None:
+    from tagger.api import atomic_write_bytes
+
+    atomic_write_bytes(Path(path), lambda fh: fh.write(text.encode("utf-8")))
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     from tagger.clean import clean
     from tagger.sources import expand_inputs, read_document_any
@@ -229,7 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train a model on labelled data",
                        description="Train a model and write it with a metadata file beside it.")
     p.add_argument("--data", nargs="+", metavar="PATH",
-                   help="labelled JSONL/CSV files (default: the shipped data in labels/)")
+                   help="your labelled JSONL/CSV files, added to the shipped data in labels/")
+    p.add_argument("--no-base", action="store_true",
+                   help="train on --data only, without the shipped data")
+    p.add_argument("--user-weight", type=float, default=3.0, metavar="W",
+                   help="weight of an article from --data against a shipped one (default: 3)")
     _add_model(p, "where to write the model")
     p.add_argument("--cv", type=int, default=5, metavar="K",
                    help="folds of cross-validation recorded in the metadata; 0 skips it (default: 5)")
@@ -294,6 +380,51 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(p, "model file")
     p.add_argument("--json", action="store_true", help="print JSON records instead of the view")
     p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("suggest", help="pick the articles most worth labelling next",
+                       description="Pick the N articles whose labels the model is least sure of, "
+                                   "spread over the corpus (near-duplicates of picked or already "
+                                   "labelled articles skipped). Writes id, text, the model's labels "
+                                   "and why each was picked; correct the labels and train on them.")
+    _add_inputs(p)
+    _add_model(p, "model file")
+    p.add_argument("-n", type=int, default=50, metavar="N", help="how many (default: 50)")
+    p.add_argument("--output", metavar="PATH", help="write to a file instead of stdout")
+    p.add_argument("--format", choices=("jsonl", "csv"),
+                   help="jsonl, or csv with one column per facet for spreadsheets "
+                        "(default: from --output's suffix, else jsonl)")
+    p.add_argument("--exclude", nargs="+", metavar="LABELLED",
+                   help="labelled JSONL/CSV files whose articles (and their near-duplicates) "
+                        "are not suggested again")
+    p.add_argument("--text-column", default="text", metavar="NAME",
+                   help="text column of table inputs (default: text)")
+    p.add_argument("--id-column", default="id", metavar="NAME",
+                   help="id column of table inputs (default: id)")
+    p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser("label-studio", help="Label Studio config, tasks and import",
+                       description="Work with Label Studio: print a labelling config, export "
+                                   "tasks with the model's predictions as pre-annotations, import "
+                                   "an annotated export as labelled JSONL.")
+    ls = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = ls.add_parser("config", help="print the labelling config (XML)")
+    q.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
+                   help="taxonomy file (default: labels/taxonomy.toml)")
+    q = ls.add_parser("export", help="write import-ready tasks with pre-annotations")
+    _add_inputs(q)
+    _add_model(q, "model file")
+    q.add_argument("--output", required=True, metavar="PATH", help="tasks JSON file")
+    q.add_argument("--text-column", default="text", metavar="NAME",
+                   help="text column of table inputs (default: text)")
+    q.add_argument("--id-column", default="id", metavar="NAME",
+                   help="id column of table inputs (default: id)")
+    q = ls.add_parser("import", help="turn a Label Studio JSON export into labelled JSONL")
+    q.add_argument("export", metavar="EXPORT.json")
+    q.add_argument("--output", required=True, metavar="PATH", help="labelled JSONL file")
+    q.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
+                   help="taxonomy file (default: labels/taxonomy.toml)")
+    for q in ls.choices.values():
+        q.set_defaults(func=cmd_label_studio)
 
     p = sub.add_parser("clean", help="show the clean text the model sees",
                        description="Print each document as cleaned before tagging.")

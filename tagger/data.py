@@ -96,7 +96,7 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, dict | None, str]]:
         yield lineno, row, ""
 
 
-def _check_row(row: dict, taxonomy: Taxonomy) -> tuple[dict | None, list[str]]:
+def check_row(row: dict, taxonomy: Taxonomy) -> tuple[dict | None, list[str]]:
     problems = []
     missing = [c for c in COLUMNS if c not in row]
     if missing:
@@ -144,7 +144,7 @@ def read_labelled(
             if raw is None:
                 problems.append(Problem(str(path), lineno, reason))
                 continue
-            row, reasons = _check_row(raw, taxonomy)
+            row, reasons = check_row(raw, taxonomy)
             if row is not None and row["id"] in seen:
                 reasons = [f"duplicate id {row['id']!r} (first at {seen[row['id']]})"]
                 row = None

@@ -111,7 +111,8 @@ def grouped_folds(Y: np.ndarray, groups: np.ndarray, k: int, seed: int = 0
 
 
 def out_of_fold(texts: np.ndarray, Y: np.ndarray, folds: list, build: object,
-                fraction: float = 1.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                fraction: float = 1.0, seed: int = 0, weight: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold (probabilities, decisions): each fold scored by a pipeline fitted on the others
     (or on a random `fraction` of them, for learning curves). Thresholds are chosen inside the
     training folds only, by the classifier's own inner cross-validation."""
@@ -125,7 +126,8 @@ def out_of_fold(texts: np.ndarray, Y: np.ndarray, folds: list, build: object,
             if fraction < 1.0:  # tiny subsamples lack some labels by design: no need to warn
                 warnings.simplefilter("ignore", UserWarning)
                 train = rng.choice(train, size=max(int(len(train) * fraction), 10), replace=False)
-            pipeline = build().fit(list(texts[train]), Y[train])
+            fit_params = {} if weight is None else {"classify__sample_weight": weight[train]}
+            pipeline = build().fit(list(texts[train]), Y[train], **fit_params)
         proba[test] = pipeline.predict_proba(list(texts[test]))
         pred[test] = pipeline.named_steps["classify"].decide(proba[test])
     return proba, pred
@@ -223,12 +225,13 @@ def cross_validation(frame: object, taxonomy: Taxonomy, k: int = 5, seed: int = 
     def build() -> object:
         return build_pipeline(taxonomy, **params)
 
-    proba, pred = out_of_fold(texts, Y, folds, build, seed=seed)
+    weight = frame["weight"].to_numpy() if "weight" in frame else None
+    proba, pred = out_of_fold(texts, Y, folds, build, seed=seed, weight=weight)
     curve = []
     if learning_curve:
         for fraction in LEARNING_FRACTIONS:
             _, p = (proba, pred) if fraction == 1.0 else out_of_fold(texts, Y, folds, build,
-                                                                     fraction, seed)
+                                                                     fraction, seed, weight)
             n_train = int(np.mean([max(int(len(tr) * fraction), 10) for tr, _ in folds]))
             curve.append({"train_articles": n_train, **summary(score(Y, p, taxonomy))})
     return Evaluation(

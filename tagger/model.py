@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -37,13 +37,15 @@ def label_columns(taxonomy: Taxonomy) -> list[str]:
     return ["relief"] + [f"{f}:{n}" for f in MULTI_FACETS for n in taxonomy.names(f)]
 
 
-def best_threshold(y_true: np.ndarray, scores: np.ndarray) -> float:
-    """Threshold on `scores` that maximises F1 (ties go to the threshold nearest 0.5)."""
+def best_threshold(y_true: np.ndarray, scores: np.ndarray, weight: np.ndarray | None = None
+                   ) -> float:
+    """Threshold on `scores` that maximises (weighted) F1; ties go to the threshold nearest 0.5."""
+    w = np.ones(len(y_true)) if weight is None else weight
     best, best_f1 = 0.5, -1.0
     for t in sorted(THRESHOLD_GRID, key=lambda v: abs(v - 0.5)):
         pred = scores >= t
-        tp = np.sum(pred & (y_true == 1))
-        denom = pred.sum() + (y_true == 1).sum()
+        tp = np.sum(w[pred & (y_true == 1)])
+        denom = w[pred].sum() + w[y_true == 1].sum()
         f1 = 2 * tp / denom if denom else 0.0
         if f1 > best_f1 + 1e-9:
             best, best_f1 = float(t), f1
@@ -96,35 +98,43 @@ class FacetClassifier(BaseEstimator, ClassifierMixin):
             return clone(self.estimator)
         return LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear")
 
-    def fit(self, X: object, Y: np.ndarray) -> FacetClassifier:
+    def fit(self, X: object, Y: np.ndarray, sample_weight: np.ndarray | None = None
+            ) -> FacetClassifier:
+        """Fit every label's classifier; `sample_weight` weighs articles (a user's own labels
+        count more than the shipped corpus) in fitting and in choosing thresholds."""
         Y = np.asarray(Y, dtype=int)
+        weight = np.ones(len(Y)) if sample_weight is None else np.asarray(sample_weight, float)
         if Y.ndim != 2 or Y.shape[1] != len(self.columns):
             raise ValueError(f"Y must have {len(self.columns)} columns: {self.columns}")
         relief = Y[:, 0] == 1
         self.estimators_, thresholds = [], []
         for j, column in enumerate(self.columns):
             rows = relief if (self.gate_on_relief and j > 0) else np.ones(len(Y), dtype=bool)
-            est, threshold = self._fit_one(X[rows], Y[rows, j], column)
+            est, threshold = self._fit_one(X[rows], Y[rows, j], weight[rows], column)
             self.estimators_.append(est)
             thresholds.append(threshold)
         self.thresholds_ = np.array(thresholds)
         return self
 
-    def _fit_one(self, X: object, y: np.ndarray, column: str) -> tuple[BaseEstimator, float]:
+    def _fit_one(self, X: object, y: np.ndarray, w: np.ndarray, column: str
+                 ) -> tuple[BaseEstimator, float]:
         n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
         if n_pos == 0 or n_neg == 0:
             warnings.warn(f"label {column!r} has {n_pos} positive and {n_neg} negative training "
                           "articles: it is predicted by its prior only", stacklevel=3)
             return constant_classifier(n_pos / max(len(y), 1), X.shape[1]), 0.5
-        est = self._base().fit(X, y)
+        est = self._base().fit(X, y, sample_weight=w)
         folds = min(self.cv, n_pos, n_neg)
         if folds < 2:
             warnings.warn(f"label {column!r} has too few examples ({n_pos} positive, {n_neg} "
                           "negative) to choose a threshold: 0.5 is used", stacklevel=3)
             return est, 0.5
+        oof = np.zeros(len(y))
         split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
-        oof = cross_val_predict(self._base(), X, y, cv=split, method="predict_proba")[:, 1]
-        return est, best_threshold(y, oof)
+        for train, test in split.split(np.zeros(len(y)), y):
+            inner = self._base().fit(X[train], y[train], sample_weight=w[train])
+            oof[test] = inner.predict_proba(X[test])[:, 1]
+        return est, best_threshold(y, oof, w)
 
     def predict_proba(self, X: object) -> np.ndarray:
         """(n_articles, n_columns) probabilities, one column per label."""

@@ -74,4 +74,4 @@ def corpus_file(tmp_path_factory) -> Path:
 def trained(corpus_file, taxonomy):
     from tagger import Tagger
 
-    return Tagger.train([corpus_file], taxonomy=taxonomy, cv=0)
+    return Tagger.train([corpus_file], taxonomy=taxonomy, cv=0, base=False)

@@ -14,7 +14,8 @@ ARTICLE = "为巩固脱贫成果，民盟省委会组织医生到贫困村开展
 @pytest.fixture(scope="module")
 def model_path(tmp_path_factory, corpus_file):
     path = tmp_path_factory.mktemp("model") / "m.model"
-    assert main(["train", "--data", str(corpus_file), "--model", str(path), "--cv", "0"]) == 0
+    assert main(["train", "--data", str(corpus_file), "--model", str(path), "--cv", "0",
+                 "--no-base"]) == 0
     return path
 
 
@@ -90,7 +91,8 @@ def test_evaluate_cv_prints_tables(corpus_file, capsys):
 def test_invalid_training_data_is_reported_with_line(tmp_path, capsys):
     bad = write_jsonl(tmp_path / "bad.jsonl", [{"id": "a", "text": "x", "relief": True,
                                                 "type": ["nope"], "actor": []}])
-    assert main(["train", "--data", str(bad), "--model", str(tmp_path / "m.model")]) == 2
+    assert main(["train", "--data", str(bad), "--model", str(tmp_path / "m.model"),
+                 "--no-base"]) == 2
     assert f"{bad}:1: unknown type label 'nope'" in capsys.readouterr().err
 
 
@@ -100,7 +102,7 @@ def test_skip_invalid_trains_on_the_valid_rows_and_says_how_many_it_skipped(tmp_
     data = write_jsonl(tmp_path / "d.jsonl", rows)
     model = tmp_path / "m.model"
     assert main(["train", "--data", str(data), "--model", str(model), "--cv", "0",
-                 "--skip-invalid"]) == 0
+                 "--skip-invalid", "--no-base"]) == 0
     err = capsys.readouterr().err
     assert "skipped 1 invalid row" in err and f"{data}:31" in err
     meta = json.loads(model.with_suffix(".json").read_text(encoding="utf-8"))
@@ -118,3 +120,19 @@ def test_output_file_is_replaced_only_when_the_run_completes(model_path, tmp_pat
     assert main(["predict", str(doc), "--model", str(model_path), "--output", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["id"] == str(doc)
     assert not Path(f"{out}.part").exists()
+
+
+def test_user_labels_are_added_to_the_shipped_data_and_weighted_up(tmp_path):
+    from tagger import Tagger
+    from tagger.data import default_training_files, read_labelled
+    from tagger.taxonomy import load_taxonomy
+
+    shipped = read_labelled(default_training_files(), load_taxonomy())
+    mine = make_corpus(12, seed=5)
+    mine[0]["id"] = shipped["id"].iloc[0]  # the user relabels a shipped article: theirs wins
+    data = write_jsonl(tmp_path / "mine.jsonl", mine)
+    tagger = Tagger.train([data], cv=0, user_weight=4)
+    meta = tagger.metadata["training_data"]
+    assert meta["user"]["articles"] == 12 and meta["user_weight"] == 4
+    assert meta["base"]["articles"] == len(shipped) - 1
+    assert meta["counts"]["articles"] == len(shipped) + 11

@@ -67,7 +67,7 @@ def test_a_label_never_seen_in_training_gets_a_constant_low_score(corpus_file, t
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tagger = Tagger.train([path], taxonomy=taxonomy, cv=0)
+        tagger = Tagger.train([path], taxonomy=taxonomy, cv=0, base=False)
     assert any("ecommerce" in str(w.message) for w in caught)
     record = tagger.predict([POSITIVE])[0]
     assert record["scores"]["type"]["ecommerce"] < 0.01 and "ecommerce" not in record["type"]
