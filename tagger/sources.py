@@ -66,8 +66,23 @@ def _table_chunks(path: Path, columns: list[str]) -> Iterator[object]:
             yield batch.to_pandas()
     elif suffix == ".csv":
         yield from pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=TABLE_CHUNK)
-    else:
-        yield from pd.read_json(path, lines=True, dtype=False, chunksize=TABLE_CHUNK)
+    else:  # JSONL, line by line: pandas' JSON reader holds the whole file in memory
+        import json
+
+        rows = []
+        with open(path, encoding="utf-8-sig") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{lineno}", f"malformed JSON: {exc.msg}") from None
+                if len(rows) >= TABLE_CHUNK:
+                    yield pd.DataFrame(rows)
+                    rows = []
+        if rows:
+            yield pd.DataFrame(rows)
 
 
 def read_table(path: Path, text_column: str = "text", id_column: str = "id"
