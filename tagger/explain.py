@@ -51,7 +51,9 @@ class Explainer:
         self.tagger = tagger
         self.features = tagger.pipeline.named_steps["features"]
         self.classifier = tagger.pipeline.named_steps["classify"]
-        self.names = np.array([_readable(n) for n in self.features.get_feature_names_out()])
+        self.raw_names = self.features.get_feature_names_out()
+        self.names = np.array([_readable(n) for n in self.raw_names])
+        self._found: dict[str, str] = {}
         self.lexicon = Lexicon(tagger.taxonomy)
 
     def explain(self, text: str, record: dict | None = None) -> dict:
@@ -59,6 +61,7 @@ class Explainer:
         clean = clean_text(text)
         if record is None:
             record = self.tagger.predict([clean], cleaned=True)[0]
+        self._found = self._found_terms(clean)
         X = self.features.transform([clean])
         sentences = [clean[a:b].strip() for a, b in sentence_spans(clean)]
         sentences = [s for s in sentences if len(s) >= MIN_SENTENCE_CHARS]
@@ -71,13 +74,33 @@ class Explainer:
             evidence["relief"] = self._evidence("relief", X, S, sentences)
         return {**record, "evidence": evidence, "organisations": organisations(clean, self.lexicon)}
 
+    def _found_terms(self, text: str) -> dict[str, str]:
+        """'type:industry' -> '产业×4 基地': the label's terms as found in this article."""
+        counts: dict[str, Counter[str]] = {}
+        for m in self.lexicon.mentions(text, ("relief", *MULTI_FACETS)):
+            for label in m.labels:
+                key = "relief:relief" if m.facet == "relief" else f"{m.facet}:{label}"
+                counts.setdefault(key, Counter())[m.text] += 1
+        return {k: " ".join(t if n == 1 else f"{t}×{n}" for t, n in c.most_common(4))
+                for k, c in counts.items()}
+
+    def _term(self, index: int) -> str:
+        """A readable name for feature `index`; taxonomy features name the words found."""
+        name = self.raw_names[index]
+        branch, _, feature = name.partition("__")
+        if branch == "taxonomy" and not feature.startswith("global:"):
+            facet, label, kind = feature.split(":")
+            words = self._found.get(f"{facet}:{label}", "")
+            return f"{label} terms ({kind}): {words}" if words else f"[{label} {kind}]"
+        return str(self.names[index])
+
     def _evidence(self, column: str, X: object, S: object, sentences: list[str]) -> dict:
         j = self.tagger.columns.index(column)
         est = self.classifier.estimators_[j]
         row = X.tocsr()
         contrib = row.multiply(est.coef_[0]).tocsr()
         order = np.argsort(-contrib.data)[:TOP_TERMS]
-        terms = [[str(self.names[contrib.indices[i]]), round(float(contrib.data[i]), 4)]
+        terms = [[self._term(contrib.indices[i]), round(float(contrib.data[i]), 4)]
                  for i in order if contrib.data[i] > 0]
         best: list[str] = []
         if S is not None:
@@ -106,7 +129,7 @@ def render(explained: dict, source: str, tagger: Tagger) -> None:
             terms = ", ".join(f"{t} ({w:+.2f})" for t, w in ev.get("terms", []))
             console.print("  terms: " + escape(terms))
             for sentence in ev.get("sentences", []):
-                line = Text("  » " + sentence)
+                line = Text("  »\u00a0" + sentence)  # no-break space: wrap inside the sentence
                 for m in lexicon.mentions(sentence, (facet,)):
                     if label in m.labels:
                         line.stylize("bold yellow", m.start + 4, m.end + 4)

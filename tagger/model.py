@@ -156,7 +156,7 @@ def build_pipeline(
     segmenter_backend: str = "rjieba",
     ngram_range: tuple[int, int] = (1, 2),
     taxonomy_weight: float = 0.5,
-    C: float = 2.0,
+    C: float = 4.0,
 ) -> Pipeline:
     """The default model, untrained. Every step is a plain sklearn estimator a user can swap."""
     words = tuple(sorted(taxonomy.vocabulary() | set(read_word_list(DEFAULT_DOMAIN_WORDS))))
