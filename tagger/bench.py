@@ -70,14 +70,22 @@ def time_predict(model: Path, corpus: Path, jobs: int) -> float:
     return time.perf_counter() - start
 
 
+PEAK_RSS_CODE = """
+import re, resource, sys
+from tagger.batch import run_batch
+run_batch(sys.argv[1], [sys.argv[2]], lambda records: None, jobs=1)
+try:  # VmHWM starts afresh at exec; ru_maxrss would include the parent's memory at fork
+    status = open("/proc/self/status").read()
+    print(int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)))
+except OSError:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
 def peak_rss(model: Path, corpus: Path) -> int:
     """Peak RSS in MiB of a fresh interpreter running a one-process predict over `corpus`."""
-    code = ("import resource, sys\n"
-            "from tagger.batch import run_batch\n"
-            "run_batch(sys.argv[1], [sys.argv[2]], lambda r: None, jobs=1)\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
-    out = subprocess.run([sys.executable, "-c", code, str(model), str(corpus)], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-c", PEAK_RSS_CODE, str(model), str(corpus)],
+                         check=True, capture_output=True, text=True).stdout
     return int(out.split()[-1]) // 1024
 
 

@@ -70,9 +70,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         ev.title = f"{args.cv}-fold cross-validation on {', '.join(args.data or ['the shipped data'])}"
     else:
         if not args.data:
-            raise SystemExit("tagger evaluate: give --data PATH (held-out labelled data) or --cv K")
+            raise TaggerError("give --data PATH (held-out labelled data) or --cv K")
         if args.learning_curve:
-            raise SystemExit("tagger evaluate: --learning-curve needs --cv K")
+            raise TaggerError("--learning-curve needs --cv K")
         ev = Tagger.load(args.model).evaluation(args.data)
         ev.title = f"model {args.model} on {', '.join(args.data)}"
     metrics = ev.metrics()

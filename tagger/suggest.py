@@ -2,8 +2,8 @@
 
 A few hundred labels from the user's own corpus are worth more than any amount of rules or team-written
 text, so the labelling effort should go where it teaches the model most. An article's uncertainty is how
-close its least certain label is to that label's threshold (type and actor count only where relief is
-plausible, since they are empty otherwise). Among the most uncertain, articles are picked greedily by
+close its least certain labels are to their thresholds (type and actor count only where relief is
+plausible, since they are empty otherwise), averaged over its few least certain labels. Among the most uncertain, articles are picked greedily by
 uncertainty minus their similarity to what is already picked or labelled (maximal marginal relevance
 over the model's own TF-IDF space), and near-duplicates of either are skipped outright.
 """
@@ -23,6 +23,7 @@ from tagger.sources import iter_documents
 POOL_FACTOR = 20  # candidates kept per requested article before diversity selection
 NEAR_DUPLICATE = 0.8  # cosine similarity at which an article counts as a repost of another
 DIVERSITY = 0.5  # weight of similarity against uncertainty in the greedy pick
+TOP_LABELS = 3  # an article's uncertainty: mean over its this many least certain labels
 
 
 def margins(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
@@ -32,14 +33,19 @@ def margins(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return np.where(proba >= thresholds, above, below)
 
 
-def uncertainty(proba: np.ndarray, thresholds: np.ndarray, columns: list[str]
+def uncertainty(proba: np.ndarray, thresholds: np.ndarray, columns: list[str], top: int = TOP_LABELS
                 ) -> tuple[np.ndarray, list[str]]:
-    """(uncertainty in [0, 1] per article, the label that makes it uncertain)."""
+    """(uncertainty in [0, 1] per article, the label that makes it most uncertain).
+
+    An article's uncertainty is the mean closeness to threshold of its `top` least certain labels:
+    one with several doubtful labels teaches more than one with a single doubtful label.
+    """
     m = margins(proba, thresholds)
     relief_plausible = proba[:, 0] >= thresholds[0] / 2
     m[~relief_plausible, 1:] = 1.0  # type/actor do not matter where relief is clearly no
     j = m.argmin(axis=1)
-    return 1 - m[np.arange(len(m)), j], [columns[k] for k in j]
+    closest = np.sort(m, axis=1)[:, :top]
+    return 1 - closest.mean(axis=1), [columns[k] for k in j]
 
 
 @dataclass

@@ -19,8 +19,10 @@ def test_margins_are_zero_on_the_threshold_and_one_at_the_ends():
 
 def test_type_and_actor_do_not_count_where_relief_is_clearly_no():
     t = np.array([0.5, 0.5])
-    u, labels = uncertainty(np.array([[0.05, 0.5], [0.45, 0.5]]), t, ["relief", "type:x"])
+    u, labels = uncertainty(np.array([[0.05, 0.5], [0.45, 0.5]]), t, ["relief", "type:x"], top=1)
     assert labels == ["relief", "type:x"] and u[1] == 1.0 and u[0] < 0.2
+    both, _ = uncertainty(np.array([[0.45, 0.5], [0.45, 0.9]]), t, ["relief", "type:x"], top=2)
+    assert both[0] > both[1]  # two doubtful labels count for more than one
 
 
 def test_suggest_prefers_uncertain_articles_and_skips_duplicates_and_labelled(trained, tmp_path):
