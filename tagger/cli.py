@@ -300,6 +300,18 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
                         "(.csv/.jsonl/.parquet), or - for stdin")
 
 
+def _add_taxonomy(p: argparse.ArgumentParser, role: str = "taxonomy file") -> None:
+    p.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
+                   help=f"{role} (default: labels/taxonomy.toml)")
+
+
+def _add_table_columns(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--text-column", default="text", metavar="NAME",
+                   help="text column of table inputs (default: text)")
+    p.add_argument("--id-column", default="id", metavar="NAME",
+                   help="id column of table inputs (default: id; else file:row)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tagger",
@@ -319,8 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model(p, "where to write the model")
     p.add_argument("--cv", type=int, default=5, metavar="K",
                    help="folds of cross-validation recorded in the metadata; 0 skips it (default: 5)")
-    p.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
-                   help="taxonomy file (default: labels/taxonomy.toml)")
+    _add_taxonomy(p)
     p.add_argument("--skip-invalid", action="store_true",
                    help="leave out invalid rows (and list them) instead of stopping")
     p.set_defaults(func=cmd_train)
@@ -340,8 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write report.md and report.html with tables and plots to DIR")
     p.add_argument("--errors", action="store_true",
                    help="list the misclassified articles with their scores")
-    p.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
-                   help="taxonomy file for --cv (default: labels/taxonomy.toml)")
+    _add_taxonomy(p, "taxonomy file for --cv")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("predict", help="tag documents",
@@ -355,10 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "else jsonl)")
     p.add_argument("--output", metavar="PATH",
                    help="write to a file (through PATH.part, renamed when complete)")
-    p.add_argument("--text-column", default="text", metavar="NAME",
-                   help="text column of table inputs (default: text)")
-    p.add_argument("--id-column", default="id", metavar="NAME",
-                   help="id column of table inputs (default: id; else file:row)")
+    _add_table_columns(p)
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="worker processes (default: all cores); output order does not depend on it")
     p.add_argument("--resume", action="store_true",
@@ -396,10 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclude", nargs="+", metavar="LABELLED",
                    help="labelled JSONL/CSV files whose articles (and their near-duplicates) "
                         "are not suggested again")
-    p.add_argument("--text-column", default="text", metavar="NAME",
-                   help="text column of table inputs (default: text)")
-    p.add_argument("--id-column", default="id", metavar="NAME",
-                   help="id column of table inputs (default: id)")
+    _add_table_columns(p)
     p.set_defaults(func=cmd_suggest)
 
     p = sub.add_parser("label-studio", help="Label Studio config, tasks and import",
@@ -408,21 +412,16 @@ def build_parser() -> argparse.ArgumentParser:
                                    "an annotated export as labelled JSONL.")
     ls = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     q = ls.add_parser("config", help="print the labelling config (XML)")
-    q.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
-                   help="taxonomy file (default: labels/taxonomy.toml)")
+    _add_taxonomy(q)
     q = ls.add_parser("export", help="write import-ready tasks with pre-annotations")
     _add_inputs(q)
     _add_model(q, "model file")
     q.add_argument("--output", required=True, metavar="PATH", help="tasks JSON file")
-    q.add_argument("--text-column", default="text", metavar="NAME",
-                   help="text column of table inputs (default: text)")
-    q.add_argument("--id-column", default="id", metavar="NAME",
-                   help="id column of table inputs (default: id)")
+    _add_table_columns(q)
     q = ls.add_parser("import", help="turn a Label Studio JSON export into labelled JSONL")
     q.add_argument("export", metavar="EXPORT.json")
     q.add_argument("--output", required=True, metavar="PATH", help="labelled JSONL file")
-    q.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="PATH",
-                   help="taxonomy file (default: labels/taxonomy.toml)")
+    _add_taxonomy(q)
     for q in ls.choices.values():
         q.set_defaults(func=cmd_label_studio)
 
