@@ -92,7 +92,8 @@ class Taxonomy:
         for facet in MULTI_FACETS:
             for label in self.labels[facet]:
                 words.update(label.terms)
-        return {w for w in words if len(w) > 1 and not w.isascii()}
+        return {w for w in words
+                if len(w) > 1 and not w.isascii() and not any(c.isspace() for c in w)}
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:
