@@ -13,8 +13,10 @@ import os
 import platform
 import tempfile
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from importlib import metadata as importlib_metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -30,6 +32,9 @@ from tagger.taxonomy import DEFAULT_TAXONOMY, MULTI_FACETS, PROJECT_ROOT, Taxono
 
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "tagger.model"
 LIBRARIES = ("tagger", "scikit-learn", "numpy", "scipy", "jieba", "rjieba", "opencc", "pandas", "joblib")
+
+if TYPE_CHECKING:
+    from tagger.explain import Explainer
 
 DataArg = Sequence[Path | str] | pd.DataFrame | None
 USER_WEIGHT = 3.0  # a user's own label counts this many shipped articles
@@ -213,6 +218,13 @@ class Tagger:
         return tagger
 
     # ---- prediction -----------------------------------------------------------------------------
+    @cached_property
+    def explainer(self) -> Explainer:
+        """Evidence for this model's predictions (built once: it indexes every feature name)."""
+        from tagger.explain import Explainer
+
+        return Explainer(self)
+
     def predict_proba(self, texts: Iterable[str], cleaned: bool = False) -> np.ndarray:
         """(n, n_labels) probabilities in `self.columns` order.
 

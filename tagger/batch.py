@@ -55,10 +55,7 @@ def tag_chunk(tagger: Tagger, chunk: Chunk, explain: bool = False) -> list[Item]
         texts.append(text)
     records = tagger.predict(texts, ids=ids, cleaned=True) if texts else []
     if explain and records:
-        from tagger.explain import Explainer
-
-        explainer = Explainer(tagger)
-        records = [explainer.explain(t, r) for t, r in zip(texts, records)]
+        records = [tagger.explainer.explain(t, r) for t, r in zip(texts, records)]
     for slot, record in zip(slots, records):
         out[slot] = record
     return out  # type: ignore[return-value]
@@ -76,8 +73,7 @@ def chunked(docs: Iterable[tuple[str, object]], size: int = CHUNK) -> Iterator[C
 
 
 # ---- execution modes: each maps chunks to results, in order -------------------------------------
-def _run_local(model: Path, chunks: Iterator[Chunk], explain: bool) -> Iterator[list[Item]]:
-    tagger = Tagger.load(model)
+def _run_local(tagger: Tagger, chunks: Iterator[Chunk], explain: bool) -> Iterator[list[Item]]:
     for chunk in chunks:
         yield tag_chunk(tagger, chunk, explain)
 
@@ -111,7 +107,6 @@ def _run_pool(model: Path, chunks: Iterator[Chunk], explain: bool, jobs: int
               ) -> Iterator[list[Item]]:
     from concurrent.futures import ProcessPoolExecutor
 
-    Tagger.load(model)  # fail here, once, with a clear message, rather than in every worker
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(str(model),)) as pool:
         yield from _in_order(lambda c: pool.submit(_work, c, explain), lambda f: f.result(),
                              chunks, in_flight=jobs * 3)
@@ -143,7 +138,6 @@ def _run_dask(model: Path, chunks: Iterator[Chunk], explain: bool, address: str,
     except ImportError:
         raise TaggerError("--dask needs Dask: pip install -e '.[dask]'") from None
 
-    Tagger.load(model)
     data = model.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
@@ -182,12 +176,16 @@ def run_batch(
     id_column: str = "id",
     on_failure: Callable[[Failure], None] = lambda f: None,
     progress: bool = False,
+    tagger: Tagger | None = None,
 ) -> BatchResult:
     """Tag every document named by `inputs`, passing records to `write` chunk by chunk in input order.
 
-    `skip_ids` are left out (already tagged, for --resume). Failures go to `on_failure` as they occur
-    and are collected in the result.
+    `model` is the model file (workers load it themselves); `tagger`, if given, is that model already
+    loaded, so it is not loaded again here. `skip_ids` are left out (already tagged, for --resume).
+    Failures go to `on_failure` as they occur and are collected in the result.
     """
+    model = Path(model)
+    tagger = tagger or Tagger.load(model)  # a bad model fails here, once, before any worker starts
     result = BatchResult()
 
     def docs() -> Iterator[tuple[str, object]]:
@@ -203,7 +201,7 @@ def run_batch(
     elif jobs > 1:
         outputs = _run_pool(model, chunks, explain, jobs)
     else:
-        outputs = _run_local(model, chunks, explain)
+        outputs = _run_local(tagger, chunks, explain)
     with _progress(progress, inputs, len(skip_ids)) as advance:
         for items in outputs:
             records = [i for i in items if isinstance(i, dict)]

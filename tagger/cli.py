@@ -145,7 +145,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         result = run_batch(args.model, args.inputs, sink.write_many, jobs=args.jobs,
                            dask=args.dask, explain=args.explain, skip_ids=sink.done,
                            text_column=args.text_column, id_column=args.id_column,
-                           on_failure=on_failure, progress=not args.quiet)
+                           on_failure=on_failure, progress=not args.quiet, tagger=tagger)
         complete = True
     finally:
         sink.close(complete)
@@ -173,7 +173,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
             else:
                 render(record, record["id"], tagger)
 
-    result = run_batch(args.model, args.inputs, write, explain=True)
+    result = run_batch(args.model, args.inputs, write, explain=True, tagger=tagger)
     return _report_failures(result.failures)
 
 

@@ -13,10 +13,14 @@ from collections import Counter
 
 import numpy as np
 
-from tagger.api import Tagger
+from typing import TYPE_CHECKING
+
 from tagger.clean import clean_text
 from tagger.lexicon import Lexicon, sentence_spans
 from tagger.taxonomy import MULTI_FACETS
+
+if TYPE_CHECKING:
+    from tagger.api import Tagger
 
 TOP_TERMS = 8
 TOP_SENTENCES = 2
@@ -129,10 +133,10 @@ def render(explained: dict, source: str, tagger: Tagger) -> None:
             terms = ", ".join(f"{t} ({w:+.2f})" for t, w in ev.get("terms", []))
             console.print("  terms: " + escape(terms))
             for sentence in ev.get("sentences", []):
-                line = Text("  »\u00a0" + sentence)  # no-break space: wrap inside the sentence
+                line = Text("  »" + sentence)  # no space after »: wrap inside the sentence
                 for m in lexicon.mentions(sentence, (facet,)):
                     if label in m.labels:
-                        line.stylize("bold yellow", m.start + 4, m.end + 4)
+                        line.stylize("bold yellow", m.start + 3, m.end + 3)
                 console.print(line, overflow="fold")
     if explained["organisations"]:
         console.print("\n[bold]organisations named[/bold]")
