@@ -9,6 +9,7 @@ so they agree on what a mention is.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,7 +20,7 @@ from tagger.taxonomy import MULTI_FACETS, Taxonomy
 SENTENCE_END = re.compile(r"[。!?!?;;\n]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One occurrence of a term in a text."""
 
@@ -46,15 +47,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _sentence_index(spans: list[tuple[int, int]], pos: int) -> int:
-    lo, hi = 0, len(spans)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if spans[mid][1] <= pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return min(lo, max(len(spans) - 1, 0))
+def _sentence_index(ends: list[int], pos: int) -> int:
+    """Index of the sentence containing `pos`, given the sentences' end offsets."""
+    return min(bisect_right(ends, pos), max(len(ends) - 1, 0))
 
 
 class Lexicon:
@@ -122,7 +117,7 @@ class Lexicon:
 
     def mentions(self, text: str, facets: tuple[str, ...] | None = None) -> list[Mention]:
         """All term occurrences in `text`, facet by facet, each in left-to-right order."""
-        spans = sentence_spans(text)
+        ends = [end for _, end in sentence_spans(text)]
         found: list[Mention] = []
         for facet, auto in self._automata.items():
             if facets is not None and facet not in facets:
@@ -143,6 +138,6 @@ class Lexicon:
                 canonical = next((t[1] for t in targets if t[1]), None)
                 found.append(
                     Mention(start, end, text[start:end], facet, labels, canonical,
-                            _sentence_index(spans, start), rule)
+                            _sentence_index(ends, start), rule)
                 )
         return found
