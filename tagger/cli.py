@@ -19,6 +19,17 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_ERROR = 0, 1, 2
 PINYIN_NOTE = re.compile(r"[(（][a-zü\u00e0-\u01dc]+[)）]?")  # a removed glued-pinyin fragment
 
 
+def _positive(value: str) -> int:
+    """argparse type: a whole number >= 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not >= 1")
+    return number
+
+
 def _default_model() -> Path:
     from tagger.api import DEFAULT_MODEL
 
@@ -151,7 +162,10 @@ def cmd_predict(args: argparse.Namespace) -> int:
         sink.close(complete)
         if errors:
             errors.close()
-    if not args.quiet:
+    if not (result.tagged or result.skipped or result.failures):
+        print(f"tagger predict: no documents found in {' '.join(args.inputs)} "
+              "(.txt/.html files, or .csv/.jsonl/.parquet tables)", file=sys.stderr)
+    elif not args.quiet:
         print(f"tagged {result.tagged} document(s)"
               + (f", {result.skipped} already in the output" if result.skipped else "")
               + (f"; failures listed in {errors_path}" if errors_path and result.failures else ""),
@@ -366,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="PATH",
                    help="write to a file (through PATH.part, renamed when complete)")
     _add_table_columns(p)
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
                    help="worker processes (default: all cores); output order does not depend on it")
     p.add_argument("--resume", action="store_true",
                    help="skip articles whose id is already in --output and append the rest")
@@ -395,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and why each was picked; correct the labels and train on them.")
     _add_inputs(p)
     _add_model(p, "model file")
-    p.add_argument("-n", type=int, default=50, metavar="N", help="how many (default: 50)")
+    p.add_argument("-n", type=_positive, default=50, metavar="N", help="how many (default: 50)")
     p.add_argument("--output", metavar="PATH", help="write to a file instead of stdout")
     p.add_argument("--format", choices=("jsonl", "csv"),
                    help="jsonl, or csv with one column per facet for spreadsheets "

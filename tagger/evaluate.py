@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
+from tagger.errors import TaggerError
 from tagger.taxonomy import MULTI_FACETS, Taxonomy
 
 
@@ -97,9 +98,9 @@ def grouped_folds(Y: np.ndarray, groups: np.ndarray, k: int, seed: int = 0
     from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 
     ids = np.unique(groups)
-    if len(ids) < k:
-        raise ValueError(f"{len(ids)} distinct articles (after grouping near-duplicates) cannot be "
-                         f"split into {k} folds")
+    if k < 2 or len(ids) < k:
+        raise TaggerError(f"{len(ids)} distinct articles (after grouping near-duplicates) cannot be "
+                          f"split into {k} folds: use 2 <= K <= {len(ids)}")
     G = np.zeros((len(ids), Y.shape[1]), dtype=int)
     np.maximum.at(G, np.searchsorted(ids, groups), Y)
     folds = MultilabelStratifiedKFold(n_splits=k, shuffle=True, random_state=seed)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from tagger.errors import TaggerError
 from tagger.taxonomy import MULTI_FACETS, Taxonomy
 
 FORMATS = ("table", "jsonl", "csv", "parquet")
@@ -80,7 +81,7 @@ class RecordSink:
         self.done: set[str] = set()
         if self.output is None:
             if fmt == "parquet":
-                raise ValueError("parquet output needs --output FILE")
+                raise TaggerError("parquet output needs --output FILE")
             self.part, self.out = None, stream
         else:
             spool_fmt = "jsonl" if fmt == "parquet" else fmt

@@ -136,3 +136,15 @@ def test_user_labels_are_added_to_the_shipped_data_and_weighted_up(tmp_path):
     assert meta["user"]["articles"] == 12 and meta["user_weight"] == 4
     assert meta["base"]["articles"] == len(shipped) - 1
     assert meta["counts"]["articles"] == len(shipped) + 11
+
+
+def test_impossible_requests_are_one_line_errors(model_path, corpus_file, tmp_path, capsys):
+    doc = tmp_path / "a.txt"
+    doc.write_text(ARTICLE, encoding="utf-8")
+    assert main(["predict", str(doc), "--model", str(model_path), "--format", "parquet"]) == 2
+    assert "parquet output needs --output" in capsys.readouterr().err
+    assert main(["evaluate", "--cv", "1", "--data", str(corpus_file)]) == 2
+    assert "cannot be split into 1 folds" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", str(doc), "--jobs", "0"])
+    assert exit_info.value.code == 2 and "not >= 1" in capsys.readouterr().err
