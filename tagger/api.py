@@ -242,7 +242,10 @@ class Tagger:
         ids = list(ids) if ids is not None else [str(i) for i in range(len(texts))]
         if not texts:
             return []
-        proba = self.predict_proba(texts, cleaned=cleaned)
+        return self.records(self.predict_proba(texts, cleaned=cleaned), ids)
+
+    def records(self, proba: np.ndarray, ids: Iterable[str]) -> list[dict]:
+        """Prediction records from `predict_proba`'s probabilities: thresholds and gate applied."""
         pred = self.pipeline.named_steps["classify"].decide(proba)
         records = []
         for doc_id, p, y in zip(ids, proba, pred):

@@ -37,17 +37,22 @@ Item = dict | Failure
 Chunk = list[tuple[str, "str | InputError"]]
 
 
+def clean_document(doc_id: str, raw: str | InputError) -> str | Failure:
+    """The clean text of one read document, or the Failure that keeps it from being tagged."""
+    if isinstance(raw, InputError):
+        return Failure(doc_id, raw.reason)
+    text = clean_text(raw)
+    return text if text.strip() else Failure(doc_id, "empty after cleaning (no article text found)")
+
+
 def tag_chunk(tagger: Tagger, chunk: Chunk, explain: bool = False) -> list[Item]:
     """Records and failures for one chunk of (id, raw text or InputError), in chunk order."""
     out: list[Item | None] = []
     ids, texts, slots = [], [], []
     for doc_id, raw in chunk:
-        if isinstance(raw, InputError):
-            out.append(Failure(doc_id, raw.reason))
-            continue
-        text = clean_text(raw)
-        if not text.strip():
-            out.append(Failure(doc_id, "empty after cleaning (no article text found)"))
+        text = clean_document(doc_id, raw)
+        if isinstance(text, Failure):
+            out.append(text)
             continue
         slots.append(len(out))
         out.append(None)
@@ -55,7 +60,7 @@ def tag_chunk(tagger: Tagger, chunk: Chunk, explain: bool = False) -> list[Item]
         texts.append(text)
     records = tagger.predict(texts, ids=ids, cleaned=True) if texts else []
     if explain and records:
-        records = [tagger.explainer.explain(t, r) for t, r in zip(texts, records)]
+        records = [tagger.explainer.explain(t, r, cleaned=True) for t, r in zip(texts, records)]
     for slot, record in zip(slots, records):
         out[slot] = record
     return out  # type: ignore[return-value]

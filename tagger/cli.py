@@ -235,18 +235,17 @@ def cmd_label_studio(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.action == "export":
         from tagger.api import Tagger
-        from tagger.clean import clean_text
+        from tagger.batch import Failure, clean_document
         from tagger.sources import iter_documents
 
         tagger = Tagger.load(args.model)
         docs, failures = [], []
         for doc_id, raw in iter_documents(args.inputs, args.text_column, args.id_column):
-            if isinstance(raw, TaggerError):
-                failures.append(str(raw))
-            elif clean_text(raw).strip():
-                docs.append((doc_id, clean_text(raw)))
+            text = clean_document(doc_id, raw)
+            if isinstance(text, Failure):
+                failures.append(text)
             else:
-                failures.append(f"{doc_id}: empty after cleaning")
+                docs.append((doc_id, text))
         data = json.dumps(labelstudio.tasks(tagger, docs), ensure_ascii=False, indent=1)
         _write_atomic(args.output, data)
         print(f"{len(docs)} task(s) written to {args.output}", file=sys.stderr)

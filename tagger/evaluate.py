@@ -194,7 +194,9 @@ class Evaluation:
 
     @property
     def columns(self) -> list[str]:
-        return ["relief"] + [f"{f}:{n}" for f in MULTI_FACETS for n in self.taxonomy.names(f)]
+        from tagger.model import label_columns
+
+        return label_columns(self.taxonomy)
 
     def metrics(self) -> dict:
         out = score(self.Y, self.pred, self.taxonomy)

@@ -10,10 +10,9 @@ their canonical names and actor kinds, so a user can check an actor tag against 
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import numpy as np
-
-from typing import TYPE_CHECKING
 
 from tagger.clean import clean_text
 from tagger.lexicon import Lexicon, sentence_spans
@@ -38,7 +37,7 @@ def organisations(text: str, lexicon: Lexicon) -> list[dict]:
 
 
 def _readable(name: str) -> str:
-    """'words__扶贫 车间' -> '扶贫 车间'; 'taxonomy__actor:cppcc:action' -> 'cppcc named in an action'."""
+    """'words__扶贫 车间' -> '扶贫 车间'; 'taxonomy__actor:cppcc:action' -> '[cppcc action]'."""
     branch, _, feature = name.partition("__")
     if branch != "taxonomy":
         return feature
@@ -57,15 +56,16 @@ class Explainer:
         self.classifier = tagger.pipeline.named_steps["classify"]
         self.raw_names = self.features.get_feature_names_out()
         self.names = np.array([_readable(n) for n in self.raw_names])
-        self._found: dict[str, str] = {}
         self.lexicon = Lexicon(tagger.taxonomy)
 
-    def explain(self, text: str, record: dict | None = None) -> dict:
-        """The record of `text` (predicted if not given) with "evidence" and "organisations" added."""
-        clean = clean_text(text)
+    def explain(self, text: str, record: dict | None = None, cleaned: bool = False) -> dict:
+        """The record of `text` (predicted if not given) with "evidence" and "organisations" added.
+
+        `cleaned=True` says `text` already went through `clean_text` (as in a batch run)."""
+        clean = text if cleaned else clean_text(text)
         if record is None:
             record = self.tagger.predict([clean], cleaned=True)[0]
-        self._found = self._found_terms(clean)
+        found = self._found_terms(clean)
         X = self.features.transform([clean])
         sentences = [clean[a:b].strip() for a, b in sentence_spans(clean)]
         sentences = [s for s in sentences if len(s) >= MIN_SENTENCE_CHARS]
@@ -73,9 +73,9 @@ class Explainer:
         evidence = {}
         for facet in MULTI_FACETS:
             for label in record[facet]:
-                evidence[label] = self._evidence(f"{facet}:{label}", X, S, sentences)
+                evidence[label] = self._evidence(f"{facet}:{label}", X, S, sentences, found)
         if record["relief"]:
-            evidence["relief"] = self._evidence("relief", X, S, sentences)
+            evidence["relief"] = self._evidence("relief", X, S, sentences, found)
         return {**record, "evidence": evidence, "organisations": organisations(clean, self.lexicon)}
 
     def _found_terms(self, text: str) -> dict[str, str]:
@@ -88,23 +88,24 @@ class Explainer:
         return {k: " ".join(t if n == 1 else f"{t}×{n}" for t, n in c.most_common(4))
                 for k, c in counts.items()}
 
-    def _term(self, index: int) -> str:
-        """A readable name for feature `index`; taxonomy features name the words found."""
+    def _term(self, index: int, found: dict[str, str]) -> str:
+        """A readable name for feature `index`; taxonomy features name the words `found`."""
         name = self.raw_names[index]
         branch, _, feature = name.partition("__")
         if branch == "taxonomy" and not feature.startswith("global:"):
             facet, label, kind = feature.split(":")
-            words = self._found.get(f"{facet}:{label}", "")
+            words = found.get(f"{facet}:{label}", "")
             return f"{label} terms ({kind}): {words}" if words else f"[{label} {kind}]"
         return str(self.names[index])
 
-    def _evidence(self, column: str, X: object, S: object, sentences: list[str]) -> dict:
+    def _evidence(self, column: str, X: object, S: object, sentences: list[str],
+                  found: dict[str, str]) -> dict:
         j = self.tagger.columns.index(column)
         est = self.classifier.estimators_[j]
         row = X.tocsr()
         contrib = row.multiply(est.coef_[0]).tocsr()
         order = np.argsort(-contrib.data)[:TOP_TERMS]
-        terms = [[self._term(contrib.indices[i]), round(float(contrib.data[i]), 4)]
+        terms = [[self._term(contrib.indices[i], found), round(float(contrib.data[i]), 4)]
                  for i in order if contrib.data[i] > 0]
         best: list[str] = []
         if S is not None:

@@ -166,12 +166,11 @@ def build_pipeline(
                                   ngram_range=ngram_range, min_df=2, max_df=0.9,
                                   sublinear_tf=True, max_features=200_000)),
     ])
-    branches = [("words", word_features), ("taxonomy", TaxonomyFeatures(taxonomy))]
-    weights = {"words": 1.0, "taxonomy": taxonomy_weight}
     return Pipeline([
         ("clean", FunctionTransformer(clean_texts)),
         ("features", FeatureUnion(
-            branches, transformer_weights=weights,
+            [("words", word_features), ("taxonomy", TaxonomyFeatures(taxonomy))],
+            transformer_weights={"words": 1.0, "taxonomy": taxonomy_weight},
         )),
         ("classify", FacetClassifier(
             columns=tuple(label_columns(taxonomy)),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tagger.api import Tagger
-from tagger.batch import Failure, chunked, tag_chunk
+from tagger.batch import Failure, chunked, clean_document
 from tagger.clean import clean_text
 from tagger.sources import iter_documents
 
@@ -67,15 +67,17 @@ def suggest(tagger: Tagger, inputs: Iterable[str], n: int = 50,
     seen = 0
     docs = iter_documents(inputs, text_column, id_column)
     for chunk in chunked(docs):
-        items = tag_chunk(tagger, chunk)
-        good = [(doc, item) for doc, item in zip(chunk, items) if not isinstance(item, Failure)]
+        good = [(doc_id, text) for doc_id, raw in chunk
+                if not isinstance(text := clean_document(doc_id, raw), Failure)]
         if not good:
             continue
-        proba = np.array([_proba_row(item, tagger) for _, item in good])
+        ids, texts = [d for d, _ in good], [t for _, t in good]
+        proba = tagger.predict_proba(texts, cleaned=True)
         u, labels = uncertainty(proba, clf.thresholds_, tagger.columns)
-        for (doc, item), score, label in zip(good, u, labels):
+        for doc_id, text, record, score, label in zip(ids, texts, tagger.records(proba, ids), u,
+                                                      labels):
             seen += 1
-            cand = Candidate(float(score), doc[0], clean_text(doc[1]), item, label)
+            cand = Candidate(float(score), doc_id, text, record, label)
             entry = (cand.score, -seen, cand)
             if len(pool) < n * POOL_FACTOR:
                 heapq.heappush(pool, entry)
@@ -84,11 +86,6 @@ def suggest(tagger: Tagger, inputs: Iterable[str], n: int = 50,
     candidates = [c for _, _, c in sorted(pool, reverse=True)]
     return [_row(c, tagger, clf.thresholds_) for c in _diverse(tagger, candidates,
                                                                  excluded_texts, n)]
-
-
-def _proba_row(record: dict, tagger: Tagger) -> list[float]:
-    s = record["scores"]
-    return [s["relief"]] + [s[c.split(":")[0]][c.split(":")[1]] for c in tagger.columns[1:]]
 
 
 def _diverse(tagger: Tagger, candidates: list[Candidate], excluded: list[str], n: int
