@@ -52,6 +52,7 @@ class Explainer:
 
     def __init__(self, tagger: Tagger) -> None:
         self.tagger = tagger
+        self.segmenter = tagger.pipeline.named_steps["segment"]
         self.features = tagger.pipeline.named_steps["features"]
         self.classifier = tagger.pipeline.named_steps["classify"]
         self.raw_names = self.features.get_feature_names_out()
@@ -66,10 +67,10 @@ class Explainer:
         if record is None:
             record = self.tagger.predict([clean], cleaned=True)[0]
         found = self._found_terms(clean)
-        X = self.features.transform([clean])
+        X = self.features.transform(self.segmenter.transform([clean]))
         sentences = [clean[a:b].strip() for a, b in sentence_spans(clean)]
         sentences = [s for s in sentences if len(s) >= MIN_SENTENCE_CHARS]
-        S = self.features.transform(sentences) if sentences else None
+        S = self.features.transform(self.segmenter.transform(sentences)) if sentences else None
         evidence = {}
         for facet in MULTI_FACETS:
             for label in record[facet]:

@@ -17,7 +17,7 @@ import ahocorasick
 
 from tagger.taxonomy import MULTI_FACETS, Taxonomy
 
-SENTENCE_END = re.compile(r"[。!?!?;;\n]+")
+SENTENCE_END = re.compile("[\u3002\uff01\uff1f!?\uff1b;\n]+")  # 。！？!?；; and line breaks
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -27,11 +26,11 @@ from tagger.features import TaxonomyFeatures
 from tagger.model import FacetClassifier, clean_texts
 from tagger.segment import Segmenter
 from tagger.taxonomy import Label, Organisation, Taxonomy
+from tagger.vectorize import WordTfidf
 
 FORMAT = "tagger-model"
-FORMAT_VERSION = 1
-_TFIDF_PARAMS = ("ngram_range", "min_df", "max_df", "sublinear_tf", "max_features", "lowercase",
-                 "analyzer", "norm", "use_idf", "smooth_idf", "binary", "dtype")
+FORMAT_VERSION = 2
+STEPS = ["clean", "segment", "features", "classify"]
 
 
 # ---- taxonomy <-> JSON ------------------------------------------------------------------------
@@ -68,41 +67,31 @@ class _Writer:
         return f"{name}.npy"
 
 
-def _tfidf_spec(vec: TfidfVectorizer, name: str, out: _Writer) -> dict:
-    params = {k: getattr(vec, k) for k in _TFIDF_PARAMS}
-    params["dtype"] = np.dtype(params["dtype"]).name
-    terms = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
-    return {
-        "params": params,
-        "whitespace_tokens": vec.tokenizer is str.split,
-        "vocabulary": out.array(f"{name}.vocabulary", np.array(terms, dtype=str)),
-        "idf": out.array(f"{name}.idf", vec.idf_),
-    }
-
-
 def _check_supported(pipeline: Pipeline) -> None:
     steps = list(pipeline.named_steps)
-    if steps != ["clean", "features", "classify"]:
+    if steps != STEPS:
         raise ModelError(f"cannot save a pipeline with steps {steps}: tagger saves its own "
-                         "clean -> features -> classify pipeline only")
+                         f"{' -> '.join(STEPS)} pipeline only")
 
 
 def pipeline_to_parts(pipeline: Pipeline) -> tuple[dict, dict[str, bytes]]:
     """The manifest entries and arrays that describe a fitted tagger pipeline."""
     _check_supported(pipeline)
     out = _Writer()
+    seg: Segmenter = pipeline.named_steps["segment"]
     union: FeatureUnion = pipeline.named_steps["features"]
     branches = []
     for name, step in union.transformer_list:
-        if isinstance(step, Pipeline):  # words: segment -> tfidf
-            seg, vec = step.named_steps["segment"], step.named_steps["tfidf"]
-            branches.append({"name": name, "kind": "words", "backend": seg.backend,
-                             "words": out.array(f"{name}.dictionary", np.array(seg.words, dtype=str)),
-                             "tfidf": _tfidf_spec(vec, name, out)})
-        elif isinstance(step, TfidfVectorizer):
-            branches.append({"name": name, "kind": "tfidf", "tfidf": _tfidf_spec(step, name, out)})
+        if isinstance(step, WordTfidf):
+            terms = sorted(step.vocabulary_, key=step.vocabulary_.get)
+            params = step.get_params()
+            params["ngram_range"] = list(params["ngram_range"])
+            branches.append({"name": name, "kind": "tfidf", "params": params,
+                             "vocabulary": out.array(f"{name}.vocabulary",
+                                                     np.array(terms, dtype=str)),
+                             "idf": out.array(f"{name}.idf", step.idf_)})
         elif isinstance(step, TaxonomyFeatures):
-            branches.append({"name": name, "kind": "taxonomy"})
+            branches.append({"name": name, "kind": "taxonomy", "boundary": step.boundary})
         else:
             raise ModelError(f"cannot save feature step {name!r} of type {type(step).__name__}")
     clf: FacetClassifier = pipeline.named_steps["classify"]
@@ -116,6 +105,8 @@ def pipeline_to_parts(pipeline: Pipeline) -> tuple[dict, dict[str, bytes]]:
                            "params": {"C": est.C, "class_weight": est.class_weight,
                                       "solver": est.solver}})
     spec = {
+        "segment": {"backend": seg.backend,
+                    "words": out.array("segment.dictionary", np.array(seg.words, dtype=str))},
         "features": {"branches": branches, "weights": union.transformer_weights},
         "classify": {"columns": list(clf.columns), "cv": clf.cv,
                      "gate_on_relief": clf.gate_on_relief, "random_state": clf.random_state,
@@ -126,31 +117,28 @@ def pipeline_to_parts(pipeline: Pipeline) -> tuple[dict, dict[str, bytes]]:
 
 
 # ---- parts -> pipeline ------------------------------------------------------------------------
-def _tfidf_from(spec: dict, arrays: dict[str, np.ndarray]) -> TfidfVectorizer:
+def _tfidf_from(spec: dict, arrays: dict[str, np.ndarray]) -> WordTfidf:
     params = dict(spec["params"])
     params["ngram_range"] = tuple(params["ngram_range"])
-    params["dtype"] = np.dtype(params["dtype"]).type
-    if spec["whitespace_tokens"]:
-        params.update(tokenizer=str.split, token_pattern=None)
-    vec = TfidfVectorizer(**params)
+    vec = WordTfidf(**params)
     terms = arrays[spec["vocabulary"]].tolist()
     vec.vocabulary_ = {term: i for i, term in enumerate(terms)}
     vec.idf_ = arrays[spec["idf"]]
+    if len(vec.idf_) != len(terms):
+        raise ValueError("vocabulary and idf sizes differ")
     return vec
 
 
 def pipeline_from_parts(spec: dict, arrays: dict[str, np.ndarray], taxonomy: Taxonomy) -> Pipeline:
     """Rebuild the fitted pipeline described by `pipeline_to_parts`."""
+    seg = Segmenter(words=tuple(arrays[spec["segment"]["words"]].tolist()),
+                    backend=spec["segment"]["backend"])
     branches = []
     for b in spec["features"]["branches"]:
-        if b["kind"] == "words":
-            seg = Segmenter(words=tuple(arrays[b["words"]].tolist()), backend=b["backend"])
-            branches.append((b["name"], Pipeline([("segment", seg),
-                                                  ("tfidf", _tfidf_from(b["tfidf"], arrays))])))
-        elif b["kind"] == "tfidf":
-            branches.append((b["name"], _tfidf_from(b["tfidf"], arrays)))
+        if b["kind"] == "tfidf":
+            branches.append((b["name"], _tfidf_from(b, arrays)))
         elif b["kind"] == "taxonomy":
-            branches.append((b["name"], TaxonomyFeatures(taxonomy).fit([])))
+            branches.append((b["name"], TaxonomyFeatures(taxonomy, b["boundary"]).fit([])))
         else:
             raise ModelError(f"unknown feature step kind {b['kind']!r}")
     c = spec["classify"]
@@ -169,6 +157,7 @@ def pipeline_from_parts(spec: dict, arrays: dict[str, np.ndarray], taxonomy: Tax
     clf.thresholds_ = arrays[c["thresholds"]]
     return Pipeline([
         ("clean", FunctionTransformer(clean_texts)),
+        ("segment", seg),
         ("features", FeatureUnion(branches, transformer_weights=spec["features"]["weights"])),
         ("classify", clf),
     ])

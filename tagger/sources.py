@@ -99,10 +99,10 @@ def read_table(path: Path, text_column: str = "text", id_column: str = "id"
             if text_column not in frame.columns:
                 raise InputError(str(path), f"no column {text_column!r} (use --text-column; "
                                  f"columns: {', '.join(map(str, frame.columns))})")
-            ids = frame[id_column] if id_column in frame.columns else None
+            ids = frame[id_column].tolist() if id_column in frame.columns else None
             for i, text in enumerate(frame[text_column].tolist()):
                 row += 1
-                doc_id = str(ids.iloc[i]) if ids is not None else f"{path}:{row}"
+                doc_id = str(ids[i]) if ids is not None else f"{path}:{row}"
                 if not isinstance(text, str) or not text.strip():
                     yield doc_id, InputError(doc_id, "empty or missing text")
                 else:

@@ -92,9 +92,10 @@ def _diverse(tagger: Tagger, candidates: list[Candidate], excluded: list[str], n
              ) -> list[Candidate]:
     if not candidates:
         return []
-    words = tagger.pipeline.named_steps["features"].transformer_list[0][1]
-    X = words.transform([c.text for c in candidates])
-    E = words.transform(excluded) if excluded else None
+    segmenter = tagger.pipeline.named_steps["segment"]
+    tfidf = tagger.pipeline.named_steps["features"].transformer_list[0][1]
+    X = tfidf.transform(segmenter.transform([c.text for c in candidates]))
+    E = tfidf.transform(segmenter.transform(excluded)) if excluded else None
     picked: list[int] = []
     max_sim = (X @ E.T).max(axis=1).toarray().ravel() if E is not None else np.zeros(X.shape[0])
     while len(picked) < n:

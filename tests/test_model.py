@@ -10,10 +10,18 @@ NEGATIVE = "新款手机在各大电商平台上市，首日销量创新高。�
 
 def test_model_is_an_inspectable_sklearn_pipeline(trained):
     assert isinstance(trained.pipeline, Pipeline)
-    assert list(trained.pipeline.named_steps) == ["clean", "features", "classify"]
+    assert list(trained.pipeline.named_steps) == ["clean", "segment", "features", "classify"]
     clf = trained.pipeline.named_steps["classify"]
     assert len(clf.thresholds_) == len(label_columns(trained.taxonomy))
     assert all(0 < t < 1 for t in clf.thresholds_)
+
+
+def test_stacked_probabilities_equal_each_estimators(trained):
+    """predict_proba applies all logistic regressions at once; it must agree with each one's own."""
+    X = trained.pipeline[:-1].transform([POSITIVE, NEGATIVE, "民盟省委会开展义诊。"])
+    clf = trained.pipeline.named_steps["classify"]
+    each = np.column_stack([est.predict_proba(X)[:, 1] for est in clf.estimators_])
+    np.testing.assert_allclose(clf.predict_proba(X), each, rtol=1e-12, atol=1e-12)
 
 
 def test_predicts_labels_with_scores(trained):

@@ -7,6 +7,7 @@ import pytest
 
 from tagger import ModelError, Tagger
 from tagger.cli import main
+from tagger.persist import FORMAT_VERSION
 
 TEXT = "民盟省委会组织医生到贫困村开展义诊，县工商联动员民营企业建设种植基地。"
 
@@ -64,7 +65,8 @@ def test_foreign_file_is_refused_with_exit_code_2(tmp_path, capsys):
 
 def test_other_format_version_says_so(saved):
     rewrite(saved, "manifest.json",
-            lambda b: b.replace(b'"format_version": 1', b'"format_version": 99'))
+            lambda b: b.replace(f'"format_version": {FORMAT_VERSION}'.encode(),
+                                  b'"format_version": 99'))
     with pytest.raises(ModelError, match="format version 99"):
         Tagger.load(saved)
 

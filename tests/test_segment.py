@@ -4,10 +4,11 @@ import random
 from pathlib import Path
 
 import pytest
-
-from tagger.segment import Segmenter
-
 from conftest import ACTOR_SENTENCES, NEGATIVE_SENTENCES, SEEDS, TYPE_SENTENCES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tagger.segment import SENTENCE_BREAK, Segmented, Segmenter
 
 MIXED = [
     "2023-05-22 上午,3.0T核磁共振仪捐赠给县医院,价值1,200万元(约合15%)。",
@@ -58,3 +59,41 @@ def test_domain_words_stay_whole_and_numbers_fold(backends):
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend"):
         Segmenter((), "nope").cut("扶贫")
+
+
+def test_sentence_ends_become_one_break_word(backends):
+    fast, _ = backends
+    words = fast.cut("民盟开展义诊！捐赠药品；好\n第二段？是。")
+    assert words.count(SENTENCE_BREAK) == 5
+    assert words[:3] == ["民盟", "开展", "义诊"] and words[3] == SENTENCE_BREAK
+
+
+def test_a_batch_is_the_words_of_each_text(backends):
+    fast, _ = backends
+    texts = ["", "扶贫车间。", "。。", MIXED[0], "", MIXED[2]]
+    batch = fast.transform(texts)
+    assert len(batch) == len(texts)
+    assert batch.words() == [fast.cut(t) for t in texts]
+    assert Segmented.from_words(batch.words()).words() == batch.words()
+
+
+def test_a_new_word_table_gives_the_same_words(taxonomy, monkeypatch):
+    """After CACHE_LIMIT distinct words the segmenter starts a new table; words stay the same."""
+    from tagger import segment
+
+    seg = Segmenter(tuple(sorted(taxonomy.vocabulary())))
+    before = seg.transform(MIXED).words()
+    monkeypatch.setattr(segment, "CACHE_LIMIT", 1)
+    table = seg.transform(MIXED[:1]).table
+    assert seg.transform(MIXED).table is not table
+    assert seg.transform(MIXED).words() == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="扶贫民盟义诊。！;\n 3.5abc,、", max_size=30), max_size=6))
+def test_batches_and_single_texts_agree(texts):
+    seg = _SHARED
+    assert seg.transform(texts).words() == [seg.cut(t) for t in texts]
+
+
+_SHARED = Segmenter(("扶贫", "民盟", "义诊"))
