@@ -49,9 +49,10 @@ class TermSets:
         self.lexicon = lexicon
         self.slot_of = {slot: i for i, slot in enumerate(slots)}
         self.terms: dict[str, int] = {}
-        self.sets: dict[tuple, int] = {(): NOTHING, ("break",): BREAK}
+        empty = ((), (0,) * len(WORD_LISTS))
+        self.sets: dict[tuple, int] = {empty: NOTHING, ("break",): BREAK}
         self._mentions: list[tuple[tuple[int, int, int], ...]] = [(), ()]
-        self._lists: list[tuple[int, ...]] = [(0,) * len(WORD_LISTS)] * 2
+        self._lists: list[tuple[int, ...]] = [empty[1]] * 2
         self._arrays: tuple[np.ndarray, ...] | None = None
         self.boundary = boundary
         self.of_table = WordArray(self.set_of)
@@ -90,7 +91,8 @@ class TermSets:
 
 
 def _expand(ptr: np.ndarray, items: np.ndarray, sets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(position in `sets`, index into the term-set arrays) of every mention of the given sets."""
+    """(the item it belongs to, index into the term-set arrays) of every mention of `sets`, the
+    term sets of `items`."""
     counts = ptr[sets + 1] - ptr[sets]
     owner = np.repeat(items, counts)
     first = np.repeat(ptr[sets] - (np.cumsum(counts) - counts), counts)

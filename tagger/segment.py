@@ -36,7 +36,7 @@ DEFAULT_DOMAIN_WORDS = DEFAULT_LABELS_DIR / "domain_words.txt"
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _PIECES = re.compile(r"[\u4e00-\u9fff]+|[^\W\d_]+|\d+(?:[.,]\d+)*")
 SENTENCE_BREAK = "\u3002"  # 。: the one word every sentence end becomes
-CACHE_LIMIT = 1_000_000  # distinct words in a WordTable before the segmenter starts a new one
+CACHE_LIMIT = 200_000  # distinct words in a WordTable before the segmenter starts a new one
 
 
 def read_word_list(path: Path) -> list[str]:
