@@ -246,17 +246,20 @@ class Tagger:
 
     def records(self, proba: np.ndarray, ids: Iterable[str]) -> list[dict]:
         """Prediction records from `predict_proba`'s probabilities: thresholds and gate applied."""
-        pred = self.pipeline.named_steps["classify"].decide(proba)
+        pred = self.pipeline.named_steps["classify"].decide(proba).astype(bool).tolist()
+        rounded = np.round(proba, 4).tolist()
+        blocks, col = [], 1
+        for facet in MULTI_FACETS:
+            names = self.taxonomy.names(facet)
+            blocks.append((facet, names, col))
+            col += len(names)
         records = []
-        for doc_id, p, y in zip(ids, proba, pred):
-            record: dict = {"id": doc_id, "relief": bool(y[0])}
-            col = 1
-            scores: dict = {"relief": round(float(p[0]), 4)}
-            for facet in MULTI_FACETS:
-                names = self.taxonomy.names(facet)
-                record[facet] = [n for j, n in enumerate(names) if y[col + j]]
-                scores[facet] = {n: round(float(p[col + j]), 4) for j, n in enumerate(names)}
-                col += len(names)
+        for doc_id, p, y in zip(ids, rounded, pred):
+            record: dict = {"id": doc_id, "relief": y[0]}
+            scores: dict = {"relief": p[0]}
+            for facet, names, start in blocks:
+                record[facet] = [n for n, on in zip(names, y[start:]) if on]
+                scores[facet] = dict(zip(names, p[start:start + len(names)]))
             record["scores"] = scores
             records.append(record)
         return records

@@ -157,7 +157,7 @@ class TaxonomyFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
 
         per_sent = np.zeros((n_sent_all, len(WORD_LISTS)))
         per_doc = np.zeros((n, len(WORD_LISTS)))
-        listed = np.flatnonzero(lists[sets].any(axis=1)) if len(sets) else np.zeros(0, np.int64)
+        listed = np.flatnonzero(lists.any(axis=1)[sets])
         np.add.at(per_sent, sent[listed], lists[sets[listed]])
         np.add.at(per_doc, doc_of[listed], lists[sets[listed]])
         action, quote, counter, beneficiary, assistance, study = range(len(WORD_LISTS))

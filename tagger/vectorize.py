@@ -44,13 +44,15 @@ def ngram_keys(ids: np.ndarray, doc_of: np.ndarray, n_words: int, ngram_range: t
 
 @dataclass(frozen=True)
 class _Lookup:
-    """The vocabulary compiled for matching: its words' ids, the id of every word of the batch's
-    word table (-1 if in no term), and the n-gram key of every column (a hash index, so looking up
-    a batch's n-grams is one vectorised call)."""
+    """The vocabulary compiled for matching: the vocabulary's words with ids, that id for every
+    word of a batch's word table (-1 if in no term), each word's unigram column (-1 if none), and
+    the bigrams as integer keys `a * n_words + b` in a hash index, with their columns."""
 
     word_ids: dict[str, int]
     of_table: WordArray
-    columns: pd.Index
+    unigrams: np.ndarray
+    bigrams: pd.Index
+    bigram_columns: np.ndarray
 
 
 class WordTfidf(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
@@ -127,23 +129,36 @@ class WordTfidf(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             for word in parts:
                 word_ids.setdefault(word, len(word_ids))
         n = len(word_ids)
-        keys = np.zeros(len(split), np.int64)
+        unigrams = np.full(n, -1, np.int64)
+        bigrams, bigram_columns = [], []
         for parts, column in zip(split, self.vocabulary_.values()):
-            a = word_ids[parts[0]]
-            keys[column] = a if len(parts) == 1 else n + a * n + word_ids[parts[1]]
-        return _Lookup(word_ids, WordArray(lambda w: word_ids.get(w, -1)), pd.Index(keys))
+            if len(parts) == 1:
+                unigrams[word_ids[parts[0]]] = column
+            else:
+                bigrams.append(word_ids[parts[0]] * n + word_ids[parts[1]])
+                bigram_columns.append(column)
+        return _Lookup(word_ids, WordArray(lambda w: word_ids.get(w, -1)), unigrams,
+                       pd.Index(np.array(bigrams, np.int64)), np.array(bigram_columns, np.int64))
 
     def transform(self, X: Segmented | Iterable[list[str]]) -> sparse.csr_matrix:
         look = self._lookup
         batch = as_segmented(X)
         ids = look.of_table.of(batch.table)[batch.ids]
-        n_docs = len(batch)
+        n_docs, n_cols = len(batch), len(self.vocabulary_)
         doc_of = np.repeat(np.arange(n_docs), batch.lengths)
-        keys, key_docs = ngram_keys(ids, doc_of, len(look.word_ids), self.ngram_range)
-        columns = look.columns.get_indexer(keys)
-        hit = columns >= 0
-        n_cols = len(self.vocabulary_)
-        cells, counts = np.unique(key_docs[hit] * n_cols + columns[hit], return_counts=True)
+        known = ids >= 0
+        columns = look.unigrams[ids[known]]
+        found = columns >= 0
+        parts = [(columns[found], doc_of[known][found])]
+        if len(look.bigrams) and len(ids) > 1:
+            a, b = ids[:-1], ids[1:]
+            pair = (a >= 0) & (b >= 0) & (doc_of[:-1] == doc_of[1:])
+            position = look.bigrams.get_indexer(a[pair] * len(look.word_ids) + b[pair])
+            found = position >= 0
+            parts.append((look.bigram_columns[position[found]], doc_of[:-1][pair][found]))
+        columns = np.concatenate([c for c, _ in parts])
+        docs = np.concatenate([d for _, d in parts])
+        cells, counts = np.unique(docs * n_cols + columns, return_counts=True)
         rows, columns = np.divmod(cells, n_cols)
         tf = counts.astype(np.float64)
         if self.sublinear_tf:
