@@ -21,7 +21,7 @@ from tagger.clean import clean_text
 from tagger.errors import InputError, TaggerError
 from tagger.sources import count_documents, iter_documents
 
-CHUNK = 64  # documents per task: small enough to spread over workers, large enough to amortise
+CHUNK = 256  # documents per task: small enough to spread over workers, large enough to amortise
 
 
 @dataclass(frozen=True)

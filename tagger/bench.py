@@ -1,7 +1,7 @@
 """Throughput and memory benchmark of batch tagging:  python -m tagger.bench
 
-Generates a corpus of synthetic articles (about 1,500 characters each, sentences drawn from the shipped
-training corpus) and prints, for the same texts:
+Generates a corpus of synthetic articles (about 1,500 characters each, built from the sentences of
+shipped training articles) and prints, for the same texts:
   - segmentation only (the floor cost: the segmenter alone, one process), docs/s and MB/s;
   - end-to-end `predict` in one process, and with --jobs 2, docs/s and MB/s;
   - the ratios the targets are stated in (end-to-end / segmentation, jobs 2 / jobs 1);
@@ -29,20 +29,25 @@ ARTICLE_CHARS = 1500
 
 
 def make_corpus(path: Path, n: int, seed: int = 0) -> int:
-    """Write `n` articles of about ARTICLE_CHARS characters as JSONL {id, text}; returns bytes."""
-    sentences = []
+    """Write `n` articles of about ARTICLE_CHARS characters as JSONL {id, text}; returns bytes.
+
+    Each article is the sentences, in order, of shipped articles picked at random (two or three
+    of them), so traditional, garbled and plain registers mix article by article, as in the corpus.
+    """
     shipped = read_labelled(default_training_files(), load_taxonomy(), skip_invalid=True)
-    for text in shipped["text"]:
-        sentences += [text[a:b] + "。" for a, b in sentence_spans(text) if b - a > 8]
+    texts = shipped["text"].tolist()
     rng = random.Random(seed)
     size = 0
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
             parts, length = [], 0
             while length < ARTICLE_CHARS:
-                s = rng.choice(sentences)
-                parts.append(s)
-                length += len(s)
+                text = rng.choice(texts)
+                for a, b in sentence_spans(text):
+                    parts.append(text[a:b] + "。")
+                    length += b - a + 1
+                    if length >= ARTICLE_CHARS:
+                        break
             line = json.dumps({"id": f"bench-{i}", "text": "".join(parts)}, ensure_ascii=False)
             fh.write(line + "\n")
             size += len(line.encode())

@@ -250,12 +250,16 @@ def _jieba_dictionary() -> list[tuple[str, int, str | None]]:
     import jieba
 
     path = os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
-    entries = []
     with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) >= 2:
-                entries.append((parts[0], int(parts[1]), parts[2] if len(parts) > 2 else None))
+        text = fh.read()
+    fields, lines = text.split(), text.count("\n") + (not text.endswith("\n"))
+    if len(fields) == 3 * lines:  # the shipped file: word, frequency, tag on every line (fast path)
+        return list(zip(fields[0::3], map(int, fields[1::3]), fields[2::3]))
+    entries = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            entries.append((parts[0], int(parts[1]), parts[2] if len(parts) > 2 else None))
     return entries
 
 

@@ -79,10 +79,10 @@ def _table_chunks(path: Path, columns: list[str]) -> Iterator[object]:
                 except json.JSONDecodeError as exc:
                     raise InputError(f"{path}:{lineno}", f"malformed JSON: {exc.msg}") from None
                 if len(rows) >= TABLE_CHUNK:
-                    yield pd.DataFrame(rows)
+                    yield pd.DataFrame(rows, dtype=object)
                     rows = []
         if rows:
-            yield pd.DataFrame(rows)
+            yield pd.DataFrame(rows, dtype=object)
 
 
 def read_table(path: Path, text_column: str = "text", id_column: str = "id"

@@ -45,8 +45,8 @@ def ngram_keys(ids: np.ndarray, doc_of: np.ndarray, n_words: int, ngram_range: t
 @dataclass(frozen=True)
 class _Lookup:
     """The vocabulary compiled for matching: the vocabulary's words with ids, that id for every
-    word of a batch's word table (-1 if in no term), each word's unigram column (-1 if none), and
-    the bigrams as integer keys `a * n_words + b` in a hash index, with their columns."""
+    word of a batch's word table (-1 if in no term), each word's unigram column (-1 if none, and for
+    id -1), and the bigrams as integer keys `a * n_words + b` in a hash index, with their columns."""
 
     word_ids: dict[str, int]
     of_table: WordArray
@@ -129,7 +129,7 @@ class WordTfidf(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             for word in parts:
                 word_ids.setdefault(word, len(word_ids))
         n = len(word_ids)
-        unigrams = np.full(n, -1, np.int64)
+        unigrams = np.full(n + 1, -1, np.int64)  # the extra last entry answers unknown words (-1)
         bigrams, bigram_columns = [], []
         for parts, column in zip(split, self.vocabulary_.values()):
             if len(parts) == 1:
@@ -145,20 +145,20 @@ class WordTfidf(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         batch = as_segmented(X)
         ids = look.of_table.of(batch.table)[batch.ids]
         n_docs, n_cols = len(batch), len(self.vocabulary_)
-        doc_of = np.repeat(np.arange(n_docs), batch.lengths)
-        known = ids >= 0
-        columns = look.unigrams[ids[known]]
-        found = columns >= 0
-        parts = [(columns[found], doc_of[known][found])]
+        ends = np.cumsum(batch.lengths)  # a word at position p is in document searchsorted(ends, p)
+        at = np.flatnonzero(look.unigrams[ids] >= 0)  # unigrams[-1] is -1: unknown words drop out
+        columns, positions = [look.unigrams[ids[at]]], [at]
         if len(look.bigrams) and len(ids) > 1:
-            a, b = ids[:-1], ids[1:]
-            pair = (a >= 0) & (b >= 0) & (doc_of[:-1] == doc_of[1:])
-            position = look.bigrams.get_indexer(a[pair] * len(look.word_ids) + b[pair])
-            found = position >= 0
-            parts.append((look.bigram_columns[position[found]], doc_of[:-1][pair][found]))
-        columns = np.concatenate([c for c, _ in parts])
-        docs = np.concatenate([d for _, d in parts])
-        cells, counts = np.unique(docs * n_cols + columns, return_counts=True)
+            pair = (ids[:-1] >= 0) & (ids[1:] >= 0)
+            inner = ends[(ends > 0) & (ends < len(ids))]
+            pair[inner - 1] = False  # no bigram from one document to the next
+            at = np.flatnonzero(pair)
+            found = look.bigrams.get_indexer(ids[at] * len(look.word_ids) + ids[at + 1])
+            hit = found >= 0
+            columns.append(look.bigram_columns[found[hit]])
+            positions.append(at[hit])
+        docs = np.searchsorted(ends, np.concatenate(positions), side="right")
+        cells, counts = np.unique(docs * n_cols + np.concatenate(columns), return_counts=True)
         rows, columns = np.divmod(cells, n_cols)
         tf = counts.astype(np.float64)
         if self.sublinear_tf:

@@ -62,3 +62,13 @@ def test_batches_from_different_word_tables_agree():
 def test_nothing_left_after_pruning_is_an_error():
     with pytest.raises(ValueError, match="no terms remain"):
         WordTfidf(min_df=5).fit([["a"], ["b"]])
+
+
+def test_documents_never_share_a_bigram_whatever_their_lengths():
+    vec = WordTfidf(min_df=1).fit([["a", "b"], ["b", "a"]])
+    batches = [[["a"], ["b"]], [["a", "b"], []], [[], ["a"], [], ["b"], []], [["b"], ["a", "b"]]]
+    for docs in batches:
+        X = vec.transform(docs).toarray()
+        for row, words in zip(X, docs):
+            expected = set(words) | {f"{x} {y}" for x, y in pairwise(words)}
+            assert {t for t, v in zip(vec.get_feature_names_out(), row) if v} == expected
