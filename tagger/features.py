@@ -138,35 +138,34 @@ class TaxonomyFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         lengths = batch.lengths
         sets = ts.of_table.of(batch.table)[batch.ids]
         ptr, m_slot, m_term, m_rule, lists = ts.arrays()
-        doc_of = np.repeat(np.arange(n), lengths)
-        starts = np.cumsum(lengths) - lengths
-        is_break = sets == BREAK
-        words = np.maximum(lengths - np.bincount(doc_of, is_break, n), 1)
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
 
-        # Sentences: numbered across the batch; a new one at every break and every article start.
-        new = is_break.copy()
-        new[starts[lengths > 0]] = True
-        sent = np.cumsum(new) - 1
-        n_sent_all = int(sent[-1]) + 1 if len(sent) else 0
-        sent_first = np.searchsorted(sent, np.arange(n_sent_all))
-        sent_first_word = sent_first + is_break[sent_first] if len(sent) else sent_first
-        sent_doc = doc_of[sent_first]
-        has_words = np.bincount(sent[~is_break], minlength=n_sent_all) > 0
+        # Sentences, numbered across the batch: one starts at every break and every article start.
+        sent_first = np.union1d(np.flatnonzero(sets == BREAK), starts[lengths > 0])
+        sent_doc = np.searchsorted(ends, sent_first, side="right")
+        opens_with_break = sets[sent_first] == BREAK
+        has_words = np.diff(np.append(sent_first, len(sets))) > opens_with_break
+        sent_first_word = sent_first + opens_with_break
+        words = np.maximum(lengths - np.bincount(sent_doc, opens_with_break, n), 1)
         n_sent = np.maximum(np.bincount(sent_doc[has_words], minlength=n), 1)
-        title_sent = sent[np.minimum(starts, len(sent) - 1)] if len(sent) else starts
+        title_sent = np.searchsorted(sent_first, starts)
 
-        per_sent = np.zeros((n_sent_all, len(WORD_LISTS)))
+        def sentence_of(positions: np.ndarray) -> np.ndarray:
+            return np.searchsorted(sent_first, positions, side="right") - 1
+
+        per_sent = np.zeros((len(sent_first), len(WORD_LISTS)))
         per_doc = np.zeros((n, len(WORD_LISTS)))
         listed = np.flatnonzero(lists.any(axis=1)[sets])
-        np.add.at(per_sent, sent[listed], lists[sets[listed]])
-        np.add.at(per_doc, doc_of[listed], lists[sets[listed]])
+        np.add.at(per_sent, sentence_of(listed), lists[sets[listed]])
+        np.add.at(per_doc, np.searchsorted(ends, listed, side="right"), lists[sets[listed]])
         action, quote, counter, beneficiary, assistance, study = range(len(WORD_LISTS))
         reported_sent = (per_sent[:, action] > 0) & (per_sent[:, quote] == 0)
 
         # Mentions: one row per (word, label) a term speaks for.
         tok = np.flatnonzero(sets > BREAK)
         tok, mi = _expand(ptr, tok, sets[tok])
-        doc, s = doc_of[tok], sent[tok]
+        doc, s = np.searchsorted(ends, tok, side="right"), sentence_of(tok)
         key = doc * S + m_slot[mi]
         reported = reported_sent[s]
         subject = reported & (tok - sent_first_word[s] < SUBJECT_WORDS)
