@@ -95,10 +95,10 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     results: dict[str, list[list[dict]]] = {"active": [], "random": []}
     with tempfile.TemporaryDirectory() as tmp:
-        for strategy in results:
+        for strategy, runs in results.items():
             for seed in range(args.seeds):
-                results[strategy].append(run(strategy, seed, pool, holdout, base, args.rounds,
-                                             args.per_round, Path(tmp)))
+                runs.append(run(strategy, seed, pool, holdout, base, args.rounds, args.per_round,
+                                Path(tmp)))
     (args.out / "simulation.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     plot(results, args.out / "simulation.png")
     keys = ("mean", "relief_f1", "type_macro_f1", "actor_macro_f1")
