@@ -3,7 +3,9 @@
 A fixed third of the labelled articles is held out for scoring. Starting from the default model (the
 shipped data), each round picks 25 more articles from the rest, either with `tagger suggest` (active) or
 at random, takes their labels from the file (the oracle), retrains on the shipped data plus everything
-picked so far, and scores on the held-out third. Random picking is repeated with several seeds.
+picked so far, and scores on the held-out third. Both strategies are run with several seeds: a seed is
+the random_state of every retrained model (the folds that choose the thresholds, the only randomness in
+training) and, for random picking, also chooses the picks. Curves are reported as the mean of the seeds.
 
     python scripts/simulate_active_learning.py ../shared/data/dev.jsonl --out sim/
 """
@@ -47,7 +49,7 @@ def run(strategy: str, seed: int, pool: object, holdout: object, base: Tagger, r
         picked += new
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            tagger = Tagger.train(pool[pool["id"].isin(picked)], cv=0)
+            tagger = Tagger.train(pool[pool["id"].isin(picked)], cv=0, random_state=seed)
         curve.append({"labelled": len(picked), **score(tagger, holdout)})
         print(f"{strategy:6s} seed {seed} round {r + 1}: {json.dumps(curve[-1])}", flush=True)
     return curve
@@ -64,7 +66,8 @@ def plot(results: dict[str, list[list[dict]]], path: Path) -> None:
         for strategy, runs in results.items():
             x = [p["labelled"] for p in runs[0]]
             y = np.array([[p[key] for p in run] for run in runs])
-            ax.plot(x, y.mean(0), marker="o", label=strategy)
+            ax.plot(x, y.mean(0), marker="o",
+                    label=f"{strategy} (mean of {len(runs)} seeds, band min-max)")
             if len(runs) > 1:
                 ax.fill_between(x, y.min(0), y.max(0), alpha=0.2)
         ax.set(title=key, xlabel="articles labelled")
@@ -92,18 +95,19 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     results: dict[str, list[list[dict]]] = {"active": [], "random": []}
     with tempfile.TemporaryDirectory() as tmp:
-        # suggest is deterministic given the data, so one active run stands for every seed
-        results["active"].append(run("active", 0, pool, holdout, base, args.rounds,
-                                     args.per_round, Path(tmp)))
-        for seed in range(args.seeds):
-            results["random"].append(run("random", seed, pool, holdout, base, args.rounds,
-                                         args.per_round, Path(tmp)))
+        for strategy, runs in results.items():
+            for seed in range(args.seeds):
+                runs.append(run(strategy, seed, pool, holdout, base, args.rounds, args.per_round,
+                                Path(tmp)))
     (args.out / "simulation.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     plot(results, args.out / "simulation.png")
-    print("\nlabelled  active(mean)  random(mean of seeds)")
+    keys = ("mean", "relief_f1", "type_macro_f1", "actor_macro_f1")
+    print(f"\nmean of {args.seeds} seeds; each cell active / random")
+    print("labelled  " + "  ".join(f"{k:>15s}" for k in keys))
     for i, point in enumerate(results["active"][0]):
-        rnd = np.mean([r[i]["mean"] for r in results["random"]])
-        print(f"{point['labelled']:8d}  {point['mean']:.3f}         {rnd:.3f}")
+        cells = [" / ".join(f"{np.mean([r[i][k] for r in results[s]]):.3f}" for s in results)
+                 for k in keys]
+        print(f"{point['labelled']:8d}  " + "  ".join(f"{c:>15s}" for c in cells))
     print(f"written: {args.out / 'simulation.json'}, {args.out / 'simulation.png'}")
 
 

@@ -403,7 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("suggest", help="pick the articles most worth labelling next",
                        description="Pick the N articles whose labels the model is least sure of, "
-                                   "spread over the corpus (near-duplicates of picked or already "
+                                   "favouring ones typical of the corpus and spread over it "
+                                   "(near-duplicates of picked or already "
                                    "labelled articles skipped). Writes id, text, the model's labels "
                                    "and why each was picked; correct the labels and train on them.")
     _add_inputs(p)

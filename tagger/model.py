@@ -180,8 +180,12 @@ def build_pipeline(
     ngram_range: tuple[int, int] = (1, 2),
     taxonomy_weight: float = 0.5,
     C: float = 4.0,
+    random_state: int = 0,
 ) -> Pipeline:
-    """The default model, untrained. Every step is a plain sklearn estimator a user can swap."""
+    """The default model, untrained. Every step is a plain sklearn estimator a user can swap.
+
+    `random_state` seeds the folds that choose each label's threshold (the only randomness in
+    training), so repeated runs such as the active-learning simulation can vary it."""
     words = tuple(sorted(taxonomy.vocabulary() | set(read_word_list(DEFAULT_DOMAIN_WORDS))))
     return Pipeline([
         ("clean", FunctionTransformer(clean_texts)),
@@ -195,5 +199,6 @@ def build_pipeline(
         ("classify", FacetClassifier(
             columns=tuple(label_columns(taxonomy)),
             estimator=LogisticRegression(C=C, class_weight="balanced", solver="liblinear"),
+            random_state=random_state,
         )),
     ])

@@ -2,11 +2,15 @@
 import json
 
 import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tagger import labelstudio
+from tagger import suggest as suggest_module
 from tagger.cli import main
 from tagger.data import read_labelled
-from tagger.suggest import margins, suggest, uncertainty
+from tagger.suggest import _diverse, density, margins, suggest, uncertainty
 
 from conftest import make_corpus, write_jsonl
 
@@ -19,10 +23,48 @@ def test_margins_are_zero_on_the_threshold_and_one_at_the_ends():
 
 def test_type_and_actor_do_not_count_where_relief_is_clearly_no():
     t = np.array([0.5, 0.5])
-    u, labels = uncertainty(np.array([[0.05, 0.5], [0.45, 0.5]]), t, ["relief", "type:x"], top=1)
+    u, labels = uncertainty(np.array([[0.05, 0.5], [0.45, 0.5]]), t, ["relief", "type:x"])
     assert labels == ["relief", "type:x"] and u[1] == 1.0 and u[0] < 0.2
-    both, _ = uncertainty(np.array([[0.45, 0.5], [0.45, 0.9]]), t, ["relief", "type:x"], top=2)
-    assert both[0] > both[1]  # two doubtful labels count for more than one
+
+
+def test_the_least_certain_label_decides():
+    t = np.array([0.5, 0.5, 0.5])
+    u, labels = uncertainty(np.array([[0.9, 0.45, 0.9], [0.9, 0.7, 0.7]]), t,
+                            ["relief", "type:x", "actor:y"])
+    assert labels[0] == "type:x" and u[0] == pytest.approx(0.9)
+    assert u[0] > u[1]  # one label on the edge beats two half-doubtful ones
+
+
+def test_density_is_the_mean_similarity_to_the_other_articles():
+    docs = ["扶贫 产业 合作社 种植", "扶贫 产业 合作社 养殖", "扶贫 产业 种植 养殖", "足球 比赛 冠军"]
+    X = TfidfVectorizer(tokenizer=str.split, token_pattern=None).fit_transform(docs).tocsr()
+    d = density(X, np.asarray(X.sum(axis=0)).ravel(), len(docs))
+    sim = (X @ X.T).toarray()
+    np.fill_diagonal(sim, 0)
+    assert d == pytest.approx(sim.sum(axis=1) / (len(docs) - 1))
+    assert d.argmin() == 3  # the odd one out is the least typical
+
+
+def test_greedy_pick_skips_near_duplicates_of_picked_and_labelled():
+    X = sp.csr_matrix(np.array([[1.0, 0, 0], [1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]]))
+    score = np.array([1.0, 0.99, 0.5, 0.4])
+    assert _diverse(score, X, None, 3) == [0, 2, 3]  # 1 is a copy of 0
+    assert _diverse(score, X, sp.csr_matrix(X[2]), 3) == [0, 3]  # 2 is already labelled
+
+
+def test_between_equally_uncertain_articles_the_typical_one_comes_first(trained, tmp_path,
+                                                                         monkeypatch):
+    def flat(proba, thresholds, columns):
+        return np.full(len(proba), 0.5), ["relief"] * len(proba)
+
+    monkeypatch.setattr(suggest_module, "uncertainty", flat)
+    odd = {"id": "odd", "text": "市体育中心举办春季马拉松比赛，数千名跑者参加，赛事转播吸引观众。" * 2}
+    relief = [r for r in make_corpus(16, seed=5) if r["relief"]]  # 12 articles alike in wording
+    docs = write_jsonl(tmp_path / "docs.jsonl", [odd] + relief)
+    first = suggest(trained, [str(docs)], n=1)
+    assert first[0]["id"] != "odd" and first[0]["typicality"] == 1.0
+    typicality = {r["id"]: r["typicality"] for r in suggest(trained, [str(docs)], n=13)}
+    assert "odd" not in typicality or typicality["odd"] == min(typicality.values())
 
 
 def test_suggest_prefers_uncertain_articles_and_skips_duplicates_and_labelled(trained, tmp_path):
@@ -38,6 +80,7 @@ def test_suggest_prefers_uncertain_articles_and_skips_duplicates_and_labelled(tr
     assert len(ids) == 3 and "v1" not in ids  # the labelled one's near-duplicate is excluded
     assert not {"v0", "v-copy"} <= set(ids)  # never both copies
     assert all("uncertain" in r["reason"] and 0 <= r["uncertainty"] <= 1 for r in rows)
+    assert all(0 <= r["typicality"] <= 1 for r in rows)
 
 
 def test_suggest_csv_reads_back_as_training_data(trained, tmp_path, taxonomy):
