@@ -9,6 +9,7 @@ Failure; the others are still tagged.
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections import deque
@@ -114,12 +115,11 @@ def _in_order(submit: Callable[[Chunk], object], result: Callable[[object], list
 def _run_pool(model: Path, tagger: Tagger, chunks: Iterator[Chunk], explain: bool, jobs: int
               ) -> Iterator[list[Item]]:
     """Tag chunks in `jobs` worker processes. Where workers are forked (Linux), they inherit this
-    process's tagger with its dictionaries already built, instead of each spending a second on
-    loading it; elsewhere each worker loads the model file once."""
+    process's tagger, warmed by `run_batch`, instead of each spending most of a second on loading
+    it; elsewhere each worker loads the model file once."""
     from concurrent.futures import ProcessPoolExecutor
 
     global _WORKER_TAGGER
-    tag_chunk(tagger, [("warm-up", "扶贫")], explain)  # build the segmenter and lookups once, here
     _WORKER_TAGGER = tagger
     try:
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(str(model),)) as pool:
@@ -215,20 +215,29 @@ def run_batch(
     chunks = chunked(docs())
     if dask:
         outputs = _run_dask(model, chunks, explain, dask, jobs)
-    elif jobs > 1:
-        outputs = _run_pool(model, tagger, chunks, explain, jobs)
     else:
-        outputs = _run_local(tagger, chunks, explain)
-    with _progress(progress, inputs, len(skip_ids)) as advance:
-        for items in outputs:
-            records = [i for i in items if isinstance(i, dict)]
-            for item in items:
-                if isinstance(item, Failure):
-                    result.failures.append(item)
-                    on_failure(item)
-            write(records)
-            result.tagged += len(records)
-            advance(len(items))
+        # Build the segmenter's dictionary and the lookups once, up front (forked workers inherit
+        # them), then exempt all those long-lived objects from garbage collection for the run: the
+        # collector stops rescanning them, and forked workers do not copy their memory pages.
+        tag_chunk(tagger, [("warm-up", "扶贫")], explain)
+        gc.freeze()
+        if jobs > 1:
+            outputs = _run_pool(model, tagger, chunks, explain, jobs)
+        else:
+            outputs = _run_local(tagger, chunks, explain)
+    try:
+        with _progress(progress, inputs, len(skip_ids)) as advance:
+            for items in outputs:
+                records = [i for i in items if isinstance(i, dict)]
+                for item in items:
+                    if isinstance(item, Failure):
+                        result.failures.append(item)
+                        on_failure(item)
+                write(records)
+                result.tagged += len(records)
+                advance(len(items))
+    finally:
+        gc.unfreeze()
     return result
 
 

@@ -159,7 +159,7 @@ class Segmenter(BaseEstimator, TransformerMixin):
             import rjieba
 
             engine = rjieba.Jieba.empty()
-            for word, freq, tag in entries:
+            for word, (freq, tag) in entries.items():
                 engine.add_word(word, freq, tag)
             return engine.cut
         if self.backend == "jieba":
@@ -169,7 +169,7 @@ class Segmenter(BaseEstimator, TransformerMixin):
 
             with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8",
                                              delete=False) as fh:
-                fh.writelines(f"{w} {f}{' ' + t if t else ''}\n" for w, f, t in entries)
+                fh.writelines(f"{w} {f}{' ' + t if t else ''}\n" for w, (f, t) in entries.items())
             engine = jieba.Tokenizer(dictionary=fh.name)
             engine.initialize()
             return engine.lcut
@@ -229,22 +229,22 @@ class _TokenTypes(dict):
         return ptr, words
 
 
-def merged_dictionary(words: tuple[str, ...]) -> list[tuple[str, int, str | None]]:
+def merged_dictionary(words: tuple[str, ...]) -> dict[str, tuple[int, str | None]]:
     """jieba's dictionary with the domain words added (or given their domain frequency).
 
-    Both backends are built from this one list, each word once, so their word totals, and with them
+    Both backends are built from this one table, each word once, so their word totals, and with them
     every cut, are the same; adding words one by one to a loaded dictionary updates the totals
     differently in the two implementations.
     """
-    entries = {w: (f, t) for w, f, t in _jieba_dictionary()}
+    entries = _jieba_dictionary()
     for word in words:
-        entries[word] = (max(_word_freq(word), entries.get(word, (0, None))[0]),
-                         entries.get(word, (0, None))[1])
-    return [(w, f, t) for w, (f, t) in entries.items()]
+        freq, tag = entries.get(word, (0, None))
+        entries[word] = (max(_word_freq(word), freq), tag)
+    return entries
 
 
-def _jieba_dictionary() -> list[tuple[str, int, str | None]]:
-    """(word, frequency, tag) of the Python jieba package's dictionary file (dict.txt)."""
+def _jieba_dictionary() -> dict[str, tuple[int, str | None]]:
+    """word -> (frequency, tag) of the Python jieba package's dictionary file (dict.txt)."""
     from importlib.util import find_spec
 
     spec = find_spec("jieba")  # located, not imported: importing jieba costs a fifth of a second
@@ -255,12 +255,12 @@ def _jieba_dictionary() -> list[tuple[str, int, str | None]]:
         text = fh.read()
     fields, lines = text.split(), text.count("\n") + (not text.endswith("\n"))
     if len(fields) == 3 * lines:  # the shipped file: word, frequency, tag on every line (fast path)
-        return list(zip(fields[0::3], map(int, fields[1::3]), fields[2::3]))
-    entries = []
+        return dict(zip(fields[0::3], zip(map(int, fields[1::3]), fields[2::3])))
+    entries = {}
     for line in text.splitlines():
         parts = line.split()
         if len(parts) >= 2:
-            entries.append((parts[0], int(parts[1]), parts[2] if len(parts) > 2 else None))
+            entries[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else None)
     return entries
 
 
