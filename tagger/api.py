@@ -28,7 +28,13 @@ from tagger.evaluate import Evaluation, cross_validation
 from tagger.model import build_pipeline, label_columns
 from tagger.persist import model_bytes, read_model
 from tagger.rules import KeywordTagger
-from tagger.taxonomy import DEFAULT_TAXONOMY, MULTI_FACETS, PROJECT_ROOT, Taxonomy, load_taxonomy
+from tagger.taxonomy import (
+    DEFAULT_TAXONOMY,
+    MULTI_FACETS,
+    PROJECT_ROOT,
+    Taxonomy,
+    load_taxonomy,
+)
 
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "tagger.model"
 LIBRARIES = ("tagger", "scikit-learn", "numpy", "scipy", "jieba", "rjieba", "opencc", "pandas", "joblib")
@@ -141,7 +147,7 @@ class Tagger:
         pipeline.fit(frame["text"].tolist(), label_matrix(frame, taxonomy),
                      classify__sample_weight=frame["weight"].to_numpy())
         meta = {
-            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "labels": {"relief": ["relief"], **{f: taxonomy.names(f) for f in MULTI_FACETS}},
             "thresholds": dict(zip(label_columns(taxonomy),
                                    map(float, pipeline.named_steps["classify"].thresholds_))),
