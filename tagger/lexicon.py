@@ -3,8 +3,9 @@
 One Aho-Corasick automaton per facet finds every term in a single pass (leftmost-longest, so 光彩事业基金会
 is one business mention and not also a 基金会), which keeps the cost linear in the text whatever the size
 of the dictionaries. Facets are matched separately so that a long term of one facet (健康扶贫) never hides
-a term of another (扶贫). The features, the keyword baseline and the evidence all read mentions from here,
-so they agree on what a mention is.
+a term of another (扶贫). The keyword baseline and the evidence read mentions of the text from here, and
+the taxonomy features ask it which terms each of the segmenter's words holds, so all three agree on what
+a term is.
 """
 from __future__ import annotations
 
