@@ -25,7 +25,13 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from tagger.lexicon import Lexicon
-from tagger.segment import SENTENCE_BREAK, Segmented, WordArray, as_segmented
+from tagger.segment import (
+    SENTENCE_BREAK,
+    Segmented,
+    WordArray,
+    as_segmented,
+    ragged_indices,
+)
 from tagger.taxonomy import MULTI_FACETS, Taxonomy
 
 PER_LABEL = ("rule", "rule_count", "count", "distinct", "action", "subject", "title", "early", "share")
@@ -88,15 +94,6 @@ class TermSets:
             self._arrays = (ptr, cols[:, 0], cols[:, 1], cols[:, 2],
                             np.array(self._lists, np.float64))
         return self._arrays
-
-
-def _expand(ptr: np.ndarray, items: np.ndarray, sets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the item it belongs to, index into the term-set arrays) of every mention of `sets`, the
-    term sets of `items`."""
-    counts = ptr[sets + 1] - ptr[sets]
-    owner = np.repeat(items, counts)
-    first = np.repeat(ptr[sets] - (np.cumsum(counts) - counts), counts)
-    return owner, first + np.arange(int(counts.sum()))
 
 
 class TaxonomyFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
@@ -164,7 +161,8 @@ class TaxonomyFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
 
         # Mentions: one row per (word, label) a term speaks for.
         tok = np.flatnonzero(sets > BREAK)
-        tok, mi = _expand(ptr, tok, sets[tok])
+        mi, per_word = ragged_indices(ptr, sets[tok])
+        tok = np.repeat(tok, per_word)
         doc, s = np.searchsorted(ends, tok, side="right"), sentence_of(tok)
         key = doc * S + m_slot[mi]
         reported = reported_sent[s]
@@ -177,10 +175,8 @@ class TaxonomyFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             return np.bincount(key, weights, n * S).reshape(n, S)
 
         def distinct(values: np.ndarray) -> np.ndarray:
-            pairs = np.unique(key * (int(values.max(initial=0)) + 1) + values)
-            return per_label_of(pairs // (int(values.max(initial=0)) + 1))
-
-        def per_label_of(keys: np.ndarray) -> np.ndarray:
+            base = int(values.max(initial=0)) + 1
+            keys = np.unique(key * base + values) // base
             return np.bincount(keys, minlength=n * S).reshape(n, S)
 
         count = per_label()

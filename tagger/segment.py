@@ -128,6 +128,14 @@ class Segmented:
         return out
 
 
+def ragged_indices(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For flat arrays laid out row by row as `ptr` says (row r holds items ptr[r]:ptr[r + 1]): the
+    indices of the items of `rows`, row after row, and how many items each of those rows has."""
+    counts = ptr[rows + 1] - ptr[rows]
+    first = np.repeat(ptr[rows] - (np.cumsum(counts) - counts), counts)
+    return first + np.arange(int(counts.sum())), counts
+
+
 def as_segmented(X: Segmented | Iterable[list[str]]) -> Segmented:
     return X if isinstance(X, Segmented) else Segmented.from_words(X)
 
@@ -196,9 +204,8 @@ class Segmenter(BaseEstimator, TransformerMixin):
         types = np.fromiter(map(memo.__getitem__, chain.from_iterable(tokens)), np.int64,
                             int(per_doc.sum()))
         ptr, words = memo.arrays()
-        counts = ptr[types + 1] - ptr[types]
-        starts = np.repeat(ptr[types] - (np.cumsum(counts) - counts), counts)
-        ids = words[starts + np.arange(int(counts.sum()))]
+        at, counts = ragged_indices(ptr, types)
+        ids = words[at]
         doc_of = np.repeat(np.arange(len(tokens)), per_doc)
         lengths = np.bincount(doc_of, counts, len(tokens)).astype(np.int64)
         return Segmented(ids, lengths, memo.table)
